@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # The connection options every module shares (plugins/module_utils/_module.py).
+    DOCUMENTATION = r"""
+options:
+  api_key:
+    description:
+      - A SendGrid API key with the scopes the module needs (see each module's notes).
+      - If not set, the value of the E(SENDGRID_API_KEY) environment variable is used.
+      - The key is never written to a result, a warning, a diff or an error message.
+    type: str
+    required: true
+  api_url:
+    description:
+      - Base URL of the SendGrid v3 API, without C(/v3).
+      - If not set, the value of the E(SENDGRID_API_URL) environment variable is used.
+      - If neither is set, O(data_residency) picks V(https://api.sendgrid.com) or V(https://api.eu.sendgrid.com).
+      - Point it at the bundled simulator (C(python -m tests.simulator)) to test playbooks offline.
+    type: str
+  data_residency:
+    description:
+      - Where the account's data lives. V(eu) means V(https://api.eu.sendgrid.com) when O(api_url) is not set.
+    type: str
+    choices: [global, eu]
+    default: global
+  on_behalf_of:
+    description:
+      - Act on behalf of a subuser, sent as the C(on-behalf-of) header.
+      - Either the subuser's username or V(account-id <id>) for a customer account.
+      - Every object the module reads or changes then lives in that account.
+    type: str
+  timeout:
+    description:
+      - Seconds to wait for each HTTP response.
+    type: float
+    default: 30
+  validate_certs:
+    description:
+      - Verify the API's TLS certificate. Only set V(false) for a test endpoint with a self-signed certificate.
+      - To trust a private CA instead, point the E(REQUESTS_CA_BUNDLE) environment variable at its certificate.
+    type: bool
+    default: true
+  rate_limit_timeout:
+    description:
+      - Upper bound, in seconds, on the total time one module run spends waiting out HTTP 429 answers.
+      - The module waits until C(X-RateLimit-Reset) (or C(Retry-After)); without those headers it backs off exponentially.
+      - When the next wait would pass this bound, the module fails with a message that says it was rate limited.
+    type: float
+    default: 300
+requirements:
+  - requests >= 2.25 (on the host that runs the module, usually C(localhost))
+notes:
+  - All modules of this collection belong to the action group C(mailops.sendgrid.sendgrid), so
+    O(api_key) and the other connection options can be set once with
+    C(module_defaults: {group/mailops.sendgrid.sendgrid: {...}}).
+  - Requests that are safe to repeat (reads, updates, deletes) are retried on HTTP 5xx and connection errors;
+    a POST that creates an object is never retried blindly. The module reads again to learn whether it was created.
+"""
+
+    # Resource modules: full check mode and diff.
+    ATTRIBUTES = r"""
+attributes:
+  check_mode:
+    support: full
+    description: Sends no write request and returns the object as SendGrid would have it after the run.
+  diff_mode:
+    support: full
+    description: Shows the object before and after, in the same shape as the module's options.
+  action_group:
+    support: full
+    membership:
+      - mailops.sendgrid.sendgrid
+"""
+
+    # Information modules: read only.
+    INFO_ATTRIBUTES = r"""
+attributes:
+  check_mode:
+    support: full
+    details: This module only reads, so it runs the same in check mode.
+  diff_mode:
+    support: N/A
+    details: This module does not change anything.
+  action_group:
+    support: full
+    membership:
+      - mailops.sendgrid.sendgrid
+"""

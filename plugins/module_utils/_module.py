@@ -1,0 +1,331 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The shared module runner of mailops.sendgrid.
+
+PRIVATE: this module is internal to the mailops.sendgrid collection. It is not a public API and may
+change in any release without notice. Do not import it from other collections.
+
+Every module is a thin file: an argument spec, its documentation, and a ``SendGridResource``
+subclass. This file owns what they share: the connection options, input validation, the one place
+where "current vs desired" is compared, check mode (writes go through ``SendGridResource.write``),
+diffs, DNS record normalisation and the validation wait loop.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import time
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    SendGridClient,
+    SendGridError,
+    api_url_for,
+)
+
+
+def sendgrid_argument_spec():
+    """The connection options, identical in every module (so ``module_defaults`` groups work)."""
+    return dict(
+        api_key=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["SENDGRID_API_KEY"])),
+        api_url=dict(type="str", fallback=(env_fallback, ["SENDGRID_API_URL"])),
+        data_residency=dict(type="str", default="global", choices=["global", "eu"]),
+        on_behalf_of=dict(type="str"),
+        timeout=dict(type="float", default=30),
+        validate_certs=dict(type="bool", default=True),
+        rate_limit_timeout=dict(type="float", default=300),
+    )
+
+
+def validation_argument_spec():
+    """``validate``/``validate_timeout``/``validate_delay``/``validate_failure``, shared by the branding modules."""
+    return dict(
+        validate=dict(type="bool", default=False),
+        validate_timeout=dict(type="float", default=0),
+        validate_delay=dict(type="float", default=10),
+        validate_failure=dict(type="str", default="fail", choices=["fail", "warn"]),
+    )
+
+
+class InputError(Exception):
+    """Bad module input, found before any request was sent."""
+
+
+# -- input validation -------------------------------------------------------------------------
+
+_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def validate_ipv4(value, option):
+    """Return the IPv4 address in canonical form, or raise naming the option."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError("%s must be an IPv4 address, got %r" % (option, value))
+    try:
+        address = ipaddress.IPv4Address(value.strip())
+    except ValueError:
+        raise InputError("%s must be an IPv4 address, got %r" % (option, value))
+    return str(address)
+
+
+def validate_domain(value, option, allow_single_label=False):
+    """Return the DNS name lower-cased without a trailing dot, or raise naming the option."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError("%s must be a DNS name, got %r" % (option, value))
+    name = value.strip().lower()
+    if name.endswith("."):
+        name = name[:-1]
+    if len(name) > 253:
+        raise InputError("%s must be at most 253 characters long, got %d" % (option, len(name)))
+    labels = name.split(".")
+    if not allow_single_label and len(labels) < 2:
+        raise InputError("%s must be a fully qualified DNS name such as example.com, got %r" % (option, value))
+    for label in labels:
+        if len(label) > 63:
+            raise InputError("%s has a label longer than 63 characters: %r" % (option, label))
+        if not _LABEL_RE.match(label):
+            raise InputError("%s is not a valid DNS name: %r (label %r)" % (option, value, label))
+    return name
+
+
+def validate_subdomain(value, option):
+    """A subdomain may have dots (``mail.eu``) but is not a fully qualified name."""
+    return validate_domain(value, option, allow_single_label=True)
+
+
+def validate_length(value, option, maximum, minimum=1):
+    if value is None or not (minimum <= len(value) <= maximum):
+        raise InputError("%s must be %d to %d characters long, got %d" % (option, minimum, maximum, len(value or "")))
+    return value
+
+
+# -- current vs desired -----------------------------------------------------------------------
+
+
+def changed_options(before, desired, unordered=()):
+    """Names of the options the user set (not ``None``) whose value differs from ``before``.
+
+    Lists named in ``unordered`` are compared as sets. This is the one place where the collection
+    decides what "changed" means.
+    """
+    changed = []
+    for name, want in desired.items():
+        if want is None:
+            continue
+        have = before.get(name)
+        if name in unordered:
+            if set(want) != set(have or ()):
+                changed.append(name)
+        elif want != have:
+            changed.append(name)
+    return sorted(changed)
+
+
+def missing_items(have, want):
+    """Items of ``want`` not in ``have``, in ``want``'s order, without duplicates."""
+    have = set(have or ())
+    seen = set()
+    result = []
+    for item in want or ():
+        if item not in have and item not in seen:
+            result.append(item)
+            seen.add(item)
+    return result
+
+
+# -- DNS records --------------------------------------------------------------------------------
+
+
+def normalise_dns_records(dns):
+    """SendGrid's ``dns`` mapping (``{key: {type, host, data, valid}}``) as ``[{name, type, value}]``.
+
+    ``name`` is fully qualified without the trailing dot, ``type`` upper case. The order is the
+    API's key order, so it is stable between runs.
+    """
+    records = []
+    for record in (dns or {}).values():
+        if not isinstance(record, dict) or not record.get("host"):
+            continue
+        records.append(dns_record(record["host"], record.get("type"), record.get("data")))
+    return records
+
+
+def dns_record(name, record_type, value):
+    return {
+        "name": (name or "").rstrip(".").lower(),
+        "type": (record_type or "").upper(),
+        "value": value or "",
+    }
+
+
+# -- validation -------------------------------------------------------------------------------
+
+
+def normalise_validation(response):
+    """A validate answer as ``{valid, results: {record: {valid, reason}}}``."""
+    results = {}
+    for key, item in ((response or {}).get("validation_results") or {}).items():
+        if isinstance(item, dict):
+            results[key] = {"valid": bool(item.get("valid")), "reason": item.get("reason")}
+    return {"valid": bool((response or {}).get("valid")), "results": results}
+
+
+def invalid_reasons(validation):
+    return ["%s: %s" % (key, item.get("reason") or "not valid") for key, item in sorted(validation["results"].items()) if not item["valid"]]
+
+
+# -- the runner ---------------------------------------------------------------------------------
+
+
+class SendGridModule:
+    """An ``AnsibleModule`` with the connection options, the client, and one error handler."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = sendgrid_argument_spec()
+        spec.update(argument_spec)
+        self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
+        if not HAS_REQUESTS:
+            self.ansible.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
+        self.params = self.ansible.params
+        self._client = None
+
+    @property
+    def check_mode(self):
+        return self.ansible.check_mode
+
+    @property
+    def diff_mode(self):
+        return self.ansible._diff
+
+    @property
+    def client(self):
+        if self._client is None:
+            params = self.params
+            self._client = SendGridClient(
+                api_key=params["api_key"],
+                api_url=api_url_for(params["api_url"], params["data_residency"]),
+                on_behalf_of=params["on_behalf_of"],
+                timeout=params["timeout"],
+                validate_certs=params["validate_certs"],
+                rate_limit_timeout=params["rate_limit_timeout"],
+            )
+        return self._client
+
+    def run(self, work, resource=None):
+        """Call ``work()`` and turn the collection's errors into one clean ``fail_json``.
+
+        ``resource`` (when given) tells a failure whether something was already written.
+        """
+        try:
+            result = work()
+        except InputError as exc:
+            self.ansible.fail_json(msg=str(exc), changed=False)
+        except SendGridError as exc:
+            self.ansible.fail_json(msg=exc.message, changed=bool(resource is not None and resource.changed), **exc.details)
+        self.ansible.exit_json(**result)
+
+
+class SendGridResource:
+    """One kind of SendGrid object, managed with ``state: present/absent``.
+
+    Subclasses implement ``check_input`` (no requests), ``find``, ``to_options`` (the server object in
+    the shape of the module's options), ``create``, ``update``, ``delete`` and ``result``. They write
+    through ``self.write`` so check mode and ``changed`` are handled in one place.
+    """
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.changed = False
+        self.extra = {}
+
+    @property
+    def client(self):
+        return self.module.client
+
+    @property
+    def check_mode(self):
+        return self.module.check_mode
+
+    def warn(self, message):
+        self.module.ansible.warn(message)
+
+    def write(self, method, path, body=None, query=None, not_found_ok=False, retry_safe=None):
+        """Send a write, or in check mode only record that it would be sent. Returns the answer or ``None``."""
+        self.changed = True
+        if self.check_mode:
+            return None
+        return self.client.request(method, path, query=query, body=body, not_found_ok=not_found_ok, retry_safe=retry_safe)
+
+    # -- to implement ---------------------------------------------------------------------
+
+    def check_input(self):
+        """Validate and normalise ``self.params`` before any request; raise ``InputError``."""
+
+    def find(self):
+        raise NotImplementedError
+
+    def to_options(self, obj):
+        raise NotImplementedError
+
+    def create(self):
+        raise NotImplementedError
+
+    def update(self, current):
+        return current
+
+    def delete(self, current):
+        raise NotImplementedError
+
+    def result(self, obj):
+        """Extra result keys for the final (or predicted) object; ``obj`` is ``None`` when absent."""
+        return {}
+
+    # -- the flow ---------------------------------------------------------------------------
+
+    def run(self):
+        self.check_input()
+        current = self.find()
+        before = self.to_options(current) if current is not None else {}
+        if self.params.get("state", "present") == "absent":
+            if current is not None:
+                self.delete(current)
+            final = None
+        elif current is None:
+            final = self.create()
+        else:
+            final = self.update(current)
+        after = self.to_options(final) if final is not None else {}
+        result = dict(changed=self.changed)
+        result.update(self.result(final))
+        result.update(self.extra)
+        if self.module.diff_mode:
+            result["diff"] = dict(before=before, after=after)
+        return result
+
+
+def run_resource(module, resource_class):
+    resource = resource_class(module)
+    module.run(resource.run, resource)
+
+
+def wait_for_validation(validate_once, timeout, delay, sleep=None, clock=None):
+    """Call ``validate_once()`` until it answers valid or ``timeout`` seconds pass.
+
+    Returns ``(validation, attempts)`` where ``validation`` is the last normalised answer.
+    """
+    sleep = sleep or time.sleep
+    clock = clock or time.time
+    deadline = clock() + max(timeout or 0, 0)
+    attempts = 0
+    while True:
+        validation = validate_once()
+        attempts += 1
+        if validation["valid"] or clock() + delay > deadline:
+            return validation, attempts
+        sleep(delay)

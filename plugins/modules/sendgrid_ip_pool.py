@@ -1,0 +1,228 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sendgrid_ip_pool
+short_description: Manage SendGrid IP pools and their member IPs
+version_added: 0.1.0
+description:
+  - Create, rename and delete an IP pool of a SendGrid account, and make it hold the dedicated IPs you list.
+  - Members are compared as a set; their order never causes a change.
+  - Membership changes go through SendGrid's add-IP and remove-IP endpoints, so a pool is never recreated.
+author:
+  - mailops.sendgrid contributors
+extends_documentation_fragment:
+  - mailops.sendgrid.sendgrid
+  - mailops.sendgrid.sendgrid.attributes
+options:
+  name:
+    description:
+      - Name of the pool, 1 to 64 characters.
+      - With O(new_name), the pool's current name.
+    type: str
+    required: true
+  new_name:
+    description:
+      - Rename the pool to this name, idempotently.
+      - When only O(name) exists it is renamed; when only O(new_name) exists nothing is renamed;
+        when both exist the module fails; when neither exists a pool named O(new_name) is created.
+      - Cannot be used with O(state=absent).
+    type: str
+  state:
+    description:
+      - V(present) makes sure the pool exists with the listed IPs; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  ips:
+    description:
+      - IPv4 addresses that must be members of the pool. They must be dedicated IPs of the account.
+      - Omit to leave the membership alone.
+    type: list
+    elements: str
+  purge_ips:
+    description:
+      - Remove members that are not listed in O(ips).
+      - Has no effect when O(ips) is omitted.
+    type: bool
+    default: false
+notes:
+  - Needs the API key scopes C(ips.pools.read), C(ips.pools.create), C(ips.pools.update) and C(ips.pools.delete)
+    (C(ips.pools.ips.create) and C(ips.pools.ips.delete) for membership changes).
+  - SendGrid says that an IP added to a pool may take up to 60 seconds to show up in reads. If a run
+    starts within that window, the module asks to add the IP again; SendGrid answers that it is already
+    in the pool, and the module counts that as no change.
+seealso:
+  - module: mailops.sendgrid.sendgrid_ip_pool_info
+  - module: mailops.sendgrid.sendgrid_ip
+"""
+
+EXAMPLES = r"""
+- name: Transactional mail goes out on exactly these two IPs
+  mailops.sendgrid.sendgrid_ip_pool:
+    name: transactional
+    ips:
+      - 192.0.2.10
+      - 192.0.2.11
+    purge_ips: true
+
+- name: Rename a pool (safe to run again after the rename)
+  mailops.sendgrid.sendgrid_ip_pool:
+    name: marketing
+    new_name: marketing-eu
+
+- name: Delete a pool
+  mailops.sendgrid.sendgrid_ip_pool:
+    name: old-pool
+    state: absent
+"""
+
+RETURN = r"""
+pool:
+  description:
+    - The pool after the run, in the shape of the module's options. In check mode, the pool as it would be.
+    - Empty when O(state=absent).
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: Name of the pool.
+      type: str
+      sample: transactional
+    ips:
+      description: Member IPs, sorted.
+      type: list
+      elements: str
+      sample: [192.0.2.10, 192.0.2.11]
+  sample:
+    name: transactional
+    ips: [192.0.2.10, 192.0.2.11]
+"""
+
+from urllib.parse import quote
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
+    InputError,
+    SendGridModule,
+    SendGridResource,
+    missing_items,
+    run_resource,
+    validate_ipv4,
+    validate_length,
+)
+
+POOL_NAME_MAX = 64
+
+
+def pool_path(name, *rest):
+    return "/".join(("/v3/ips/pools", quote(name, safe="")) + rest)
+
+
+def pool_ips(pool):
+    """The spec says member IPs are strings; older answers carry objects with an ``ip`` key."""
+    return sorted({ip if isinstance(ip, str) else ip.get("ip") for ip in pool.get("ips") or ()})
+
+
+class IPPool(SendGridResource):
+    def check_input(self):
+        params = self.params
+        validate_length(params["name"], "name", POOL_NAME_MAX)
+        if params["new_name"] is not None:
+            validate_length(params["new_name"], "new_name", POOL_NAME_MAX)
+            if params["state"] == "absent":
+                raise InputError("new_name cannot be used with state=absent")
+        if params["ips"] is not None:
+            params["ips"] = [validate_ipv4(ip, "ips") for ip in params["ips"]]
+
+    def read(self, name):
+        pool = self.client.get(pool_path(name), not_found_ok=True)
+        return None if pool is None else {"name": pool.get("pool_name") or name, "ips": pool_ips(pool)}
+
+    def find(self):
+        current = self.read(self.params["name"])
+        new_name = self.params["new_name"]
+        if new_name is None or new_name == self.params["name"]:
+            return current
+        renamed = self.read(new_name)
+        if current is not None and renamed is not None:
+            raise InputError(
+                "cannot rename pool %r to %r: both pools exist. Delete one of them or drop new_name" % (self.params["name"], new_name)
+            )
+        return current if current is not None else renamed
+
+    def to_options(self, obj):
+        return {"name": obj["name"], "ips": list(obj["ips"])}
+
+    def target_name(self):
+        return self.params["new_name"] or self.params["name"]
+
+    def create(self):
+        name = self.target_name()
+        self.write("POST", "/v3/ips/pools", {"name": name})
+        return self.reconcile_members({"name": name, "ips": []})
+
+    def update(self, current):
+        pool = dict(current)
+        if pool["name"] != self.target_name():
+            self.write("PUT", pool_path(pool["name"]), {"name": self.target_name()})
+            pool["name"] = self.target_name()
+        return self.reconcile_members(pool)
+
+    def reconcile_members(self, pool):
+        wanted = self.params["ips"]
+        if wanted is None:
+            return pool
+        members = set(pool["ips"])
+        for ip in missing_items(pool["ips"], wanted):
+            self.add_member(pool["name"], ip)
+            members.add(ip)
+        if self.params["purge_ips"]:
+            for ip in sorted(members - set(wanted)):
+                self.write("DELETE", pool_path(pool["name"], "ips", ip), not_found_ok=True)
+                members.discard(ip)
+        return {"name": pool["name"], "ips": sorted(members)}
+
+    def add_member(self, name, ip):
+        changed_before = self.changed
+        try:
+            # Safe to repeat: a second add of the same IP is answered "already in the pool".
+            self.write("POST", pool_path(name, "ips"), {"ip": ip}, retry_safe=True)
+        except APIError as exc:
+            text = " ".join(m.get("message") or "" for m in exc.messages).lower()
+            if exc.status in (400, 409) and "already" in text:
+                # Reads lag up to 60 seconds behind an add (SendGrid says so): it is a member already.
+                self.changed = changed_before
+                return
+            if exc.status == 404:
+                # The pool was just read or created, so the missing resource is the IP.
+                raise InputError("IP %s listed in ips is not a dedicated IP of this SendGrid account (%s)" % (ip, exc.message))
+            raise
+
+    def delete(self, current):
+        self.write("DELETE", pool_path(current["name"]), not_found_ok=True)
+
+    def result(self, obj):
+        return {"pool": self.to_options(obj) if obj is not None else {}}
+
+
+def main():
+    module = SendGridModule(
+        argument_spec=dict(
+            name=dict(type="str", required=True),
+            new_name=dict(type="str"),
+            state=dict(type="str", default="present", choices=["present", "absent"]),
+            ips=dict(type="list", elements="str"),
+            purge_ips=dict(type="bool", default=False),
+        ),
+        supports_check_mode=True,
+    )
+    run_resource(module, IPPool)
+
+
+if __name__ == "__main__":
+    main()
