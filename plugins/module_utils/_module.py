@@ -57,6 +57,10 @@ class InputError(Exception):
     """Bad module input, found before any request was sent."""
 
 
+class ValidationFailed(SendGridError):
+    """SendGrid still says the DNS records are not valid when ``validate_timeout`` ran out."""
+
+
 # -- input validation -------------------------------------------------------------------------
 
 _LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -254,6 +258,42 @@ class SendGridResource:
 
     def warn(self, message):
         self.module.ansible.warn(message)
+
+    def validate(self, what, validate_path, currently_valid):
+        """Ask SendGrid to validate ``what`` until it is valid or ``validate_timeout`` passes.
+
+        Does nothing when O(validate) is false or the object is valid already. In check mode the
+        request is not sent (validation is a write) and the result says so. Returns the normalised
+        validation (``{valid, results: {record: {valid, reason}}, attempts}``) or ``None``.
+        """
+        params = self.params
+        if not params.get("validate") or currently_valid:
+            return None
+        if self.check_mode:
+            validation = {"valid": None, "skipped": True, "results": {}, "attempts": 0, "msg": "check mode: SendGrid would be asked to validate %s" % what}
+            self.extra["validation"] = validation
+            return validation
+
+        def once():
+            # Validating twice cannot create anything, so 5xx and dropped connections are retried.
+            return normalise_validation(self.client.post(validate_path, retry_safe=True))
+
+        validation, attempts = wait_for_validation(once, params["validate_timeout"], params["validate_delay"])
+        validation["attempts"] = attempts
+        self.extra["validation"] = validation
+        if validation["valid"]:
+            self.changed = True
+            return validation
+        message = "%s is not valid after %d validation attempt(s) in %ss: %s" % (
+            what,
+            attempts,
+            params["validate_timeout"],
+            "; ".join(invalid_reasons(validation)) or "SendGrid gave no reason",
+        )
+        if params["validate_failure"] == "fail":
+            raise ValidationFailed(message, validation=validation)
+        self.warn(message)
+        return validation
 
     def write(self, method, path, body=None, query=None, not_found_ok=False, retry_safe=None):
         """Send a write, or in check mode only record that it would be sent. Returns the answer or ``None``."""

@@ -64,6 +64,7 @@ class Conversation:
     def __init__(self, calls):
         self.expected = list(calls)
         self.seen = []
+        self.headers = []
 
     def __call__(self, request):
         import requests_mock  # local: only the tests need it
@@ -72,7 +73,11 @@ class Conversation:
         url = urlsplit(request.url)
         query = {k: v[0] if len(v) == 1 else v for k, v in parse_qs(url.query).items()}
         body = json.loads(request.body) if request.body else None
-        self.seen.append((request.method, url.path, query, body, dict(request.headers)))
+        headers = dict(request.headers)
+        # Checked here and kept out of the result, so tests can assert the key appears nowhere else.
+        assert headers.pop("Authorization", None) == "Bearer %s" % API_KEY, "request #%d: missing bearer token" % (index + 1)
+        self.seen.append((request.method, url.path, query, body))
+        self.headers.append(headers)
         if index >= len(self.expected):
             raise AssertionError("unexpected extra request #%d: %s %s %s body=%r" % (index + 1, request.method, url.path, query, body))
         call = self.expected[index]
@@ -117,6 +122,7 @@ def run_module(module, args, calls, check_mode=False, diff=False, requests_mock=
         [(m, p) for m, p, *_ in conversation.seen],
     )
     info.value.result["_requests"] = conversation.seen
+    info.value.result["_request_headers"] = conversation.headers
     return info.value.result
 
 

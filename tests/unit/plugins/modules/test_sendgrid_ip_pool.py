@@ -1,0 +1,202 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_ip_pool as module
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils import API_KEY, Call, writes
+
+POOL = "/v3/ips/pools"
+NOT_FOUND = {"errors": [{"field": "error", "message": "Unable to locate specified IPs Pool"}]}
+
+
+def pool(name, *ips):
+    return {"pool_name": name, "ips": list(ips)}
+
+
+def test_create_with_members(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["192.0.2.11", "192.0.2.10"]},
+        [
+            Call("GET", POOL + "/tx", 404, NOT_FOUND),
+            Call("POST", POOL, 200, {"name": "tx"}, body={"name": "tx"}),
+            Call("POST", POOL + "/tx/ips", 201, {"ip": "192.0.2.11"}, body={"ip": "192.0.2.11"}),
+            Call("POST", POOL + "/tx/ips", 201, {"ip": "192.0.2.10"}, body={"ip": "192.0.2.10"}),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["pool"] == {"name": "tx", "ips": ["192.0.2.10", "192.0.2.11"]}
+
+
+def test_no_change_is_one_get(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["192.0.2.11", "192.0.2.10"], "purge_ips": True},
+        [Call("GET", POOL + "/tx", 200, pool("tx", "192.0.2.10", "192.0.2.11"))],
+    )
+    assert result["changed"] is False
+    assert writes(result) == []
+
+
+def test_add_without_purge_keeps_others(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["192.0.2.12"]},
+        [
+            Call("GET", POOL + "/tx", 200, pool("tx", "192.0.2.10")),
+            Call("POST", POOL + "/tx/ips", 201, {"ip": "192.0.2.12"}, body={"ip": "192.0.2.12"}),
+        ],
+        diff=True,
+    )
+    assert result["changed"] is True
+    assert result["pool"]["ips"] == ["192.0.2.10", "192.0.2.12"]
+    assert result["diff"] == {
+        "before": {"name": "tx", "ips": ["192.0.2.10"]},
+        "after": {"name": "tx", "ips": ["192.0.2.10", "192.0.2.12"]},
+    }
+
+
+def test_purge_removes_unlisted(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["192.0.2.12"], "purge_ips": True},
+        [
+            Call("GET", POOL + "/tx", 200, pool("tx", "192.0.2.10", "192.0.2.12")),
+            Call("DELETE", POOL + "/tx/ips/192.0.2.10", 204),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["pool"] == {"name": "tx", "ips": ["192.0.2.12"]}
+
+
+def test_already_in_pool_within_read_lag_is_no_change(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["192.0.2.10"]},
+        [
+            Call("GET", POOL + "/tx", 200, pool("tx")),
+            Call("POST", POOL + "/tx/ips", 400, {"errors": [{"field": "ip", "message": "ip already exists in pool"}]}, body={"ip": "192.0.2.10"}),
+        ],
+    )
+    assert result["changed"] is False
+    assert result["pool"]["ips"] == ["192.0.2.10"]
+
+
+def test_ip_not_on_account_names_the_ip(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["198.51.100.7"]},
+        [
+            Call("GET", POOL + "/tx", 200, pool("tx")),
+            Call("POST", POOL + "/tx/ips", 404, {"errors": [{"field": None, "message": "resource not found"}]}, body={"ip": "198.51.100.7"}),
+        ],
+    )
+    assert result["failed"] is True
+    assert "198.51.100.7" in result["msg"] and "not a dedicated IP" in result["msg"]
+
+
+def test_rename_when_only_old_exists(run):
+    result = run(
+        module,
+        {"name": "old", "new_name": "new"},
+        [
+            Call("GET", POOL + "/old", 200, pool("old", "192.0.2.10")),
+            Call("GET", POOL + "/new", 404, NOT_FOUND),
+            Call("PUT", POOL + "/old", 200, {"name": "new"}, body={"name": "new"}),
+        ],
+        diff=True,
+    )
+    assert result["changed"] is True
+    assert result["diff"]["before"]["name"] == "old"
+    assert result["diff"]["after"] == {"name": "new", "ips": ["192.0.2.10"]}
+
+
+def test_rename_when_only_new_exists_is_no_change(run):
+    result = run(
+        module,
+        {"name": "old", "new_name": "new"},
+        [Call("GET", POOL + "/old", 404, NOT_FOUND), Call("GET", POOL + "/new", 200, pool("new"))],
+    )
+    assert result["changed"] is False
+    assert result["pool"]["name"] == "new"
+
+
+def test_rename_when_both_exist_fails(run):
+    result = run(
+        module,
+        {"name": "old", "new_name": "new"},
+        [Call("GET", POOL + "/old", 200, pool("old")), Call("GET", POOL + "/new", 200, pool("new"))],
+    )
+    assert result["failed"] is True
+    assert "both pools exist" in result["msg"]
+
+
+def test_delete(run):
+    result = run(module, {"name": "tx", "state": "absent"}, [Call("GET", POOL + "/tx", 200, pool("tx")), Call("DELETE", POOL + "/tx", 204)])
+    assert result["changed"] is True
+    assert result["pool"] == {}
+
+
+def test_delete_missing_is_no_change(run):
+    result = run(module, {"name": "tx", "state": "absent"}, [Call("GET", POOL + "/tx", 404, NOT_FOUND)])
+    assert result["changed"] is False
+
+
+def test_check_mode_predicts_and_writes_nothing(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["192.0.2.10"]},
+        [Call("GET", POOL + "/tx", 404, NOT_FOUND)],
+        check_mode=True,
+        diff=True,
+    )
+    assert result["changed"] is True
+    assert result["pool"] == {"name": "tx", "ips": ["192.0.2.10"]}
+    assert result["diff"] == {"before": {}, "after": {"name": "tx", "ips": ["192.0.2.10"]}}
+
+
+def test_name_too_long_fails_before_any_request(run):
+    result = run(module, {"name": "x" * 65}, [])
+    assert result["failed"] is True
+    assert "name must be 1 to 64 characters" in result["msg"]
+
+
+def test_bad_ip_fails_before_any_request(run):
+    result = run(module, {"name": "tx", "ips": ["256.1.1.1"]}, [])
+    assert result["failed"] is True
+    assert "ips must be an IPv4 address" in result["msg"]
+
+
+def test_server_error_on_read_is_retried(run):
+    result = run(
+        module,
+        {"name": "tx"},
+        [Call("GET", POOL + "/tx", 503, {"errors": [{"message": "unavailable"}]}), Call("GET", POOL + "/tx", 200, pool("tx"))],
+    )
+    assert result["changed"] is False
+
+
+def test_rate_limit_is_waited_out(run, _no_sleep):
+    result = run(
+        module,
+        {"name": "tx"},
+        [
+            Call("GET", POOL + "/tx", 429, {"errors": [{"field": None, "message": "too many requests"}]}, headers={"X-RateLimit-Reset": "3"}),
+            Call("GET", POOL + "/tx", 200, pool("tx")),
+        ],
+    )
+    assert result["changed"] is False
+    assert _no_sleep == [3.0]
+
+
+def test_creating_post_failure_is_not_retried_and_key_not_shown(run):
+    result = run(
+        module,
+        {"name": "tx"},
+        [Call("GET", POOL + "/tx", 404, NOT_FOUND), Call("POST", POOL, 500, {"errors": [{"field": None, "message": "internal error"}]}, body={"name": "tx"})],
+    )
+    assert result["failed"] is True
+    assert result["msg"] == "SendGrid API request POST /v3/ips/pools failed with HTTP 500: internal error"
+    assert API_KEY not in repr(result)
