@@ -57,8 +57,8 @@ requirements:
   - requests >= 2.25 (on the host that runs the module, usually C(localhost))
 notes:
   - All modules of this collection belong to the action group C(mailops.sendgrid.sendgrid), so
-    O(api_key) and the other connection options can be set once with
-    C(module_defaults: {group/mailops.sendgrid.sendgrid: {...}}).
+    O(api_key) and the other connection options can be set once with C(module_defaults) for
+    C(group/mailops.sendgrid.sendgrid).
   - Requests that are safe to repeat (reads, updates, deletes) are retried on HTTP 5xx and connection errors;
     a POST that creates an object is never retried blindly. The module reads again to learn whether it was created.
 """
