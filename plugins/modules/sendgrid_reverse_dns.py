@@ -1,0 +1,489 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sendgrid_reverse_dns
+short_description: Manage SendGrid reverse DNS (formerly IP whitelabel) of a dedicated IP
+version_added: 0.1.0
+description:
+  - Set up, validate and delete the reverse DNS of a dedicated sending IP of a SendGrid account.
+  - SendGrid gives the IP a name such as C(o1.email.example.com). You publish an C(A) record for that name
+    pointing at the IP (the module returns it as RV(dns_record)), then ask SendGrid to validate it (O(validate)).
+  - The IP is the identity of a reverse DNS; an IP has at most one. The module looks it up with the API's
+    C(ip) filter, which is a prefix search, and keeps only the entry for exactly that IP.
+  - SendGrid cannot update a reverse DNS. When the existing one has another O(domain) or O(subdomain), the
+    module fails and names the differing fields, unless O(replace=true) asks it to delete and create it again.
+author:
+  - mailops.sendgrid contributors
+extends_documentation_fragment:
+  - mailops.sendgrid.sendgrid
+  - mailops.sendgrid.sendgrid.attributes
+options:
+  ip:
+    description:
+      - The dedicated IPv4 address, for example V(192.0.2.10). It must be an IP of the account.
+      - Checked before any request is sent.
+    type: str
+    required: true
+  domain:
+    description:
+      - The root (sending) domain, for example V(example.com). Compared case-insensitively, without a trailing dot.
+      - Required with O(state=present).
+      - With O(state=absent) it is optional; when set and the existing reverse DNS has another domain, the module
+        fails instead of deleting it.
+    type: str
+  subdomain:
+    description:
+      - The subdomain of O(domain) that the IP's name is built from, for example V(email) gives C(o1.email.example.com).
+        SendGrid recommends the subdomain of the sender's authenticated domain.
+      - V("") (the empty string) means no subdomain.
+      - When omitted, the subdomain of an existing reverse DNS is accepted as it is, and a new one is created
+        without a subdomain.
+      - With O(state=absent) it is optional; when set and the existing reverse DNS has another subdomain, the module
+        fails instead of deleting it.
+    type: str
+  state:
+    description:
+      - V(present) makes sure the IP has a reverse DNS with O(domain) and O(subdomain); V(absent) deletes the
+        IP's reverse DNS.
+    type: str
+    choices: [present, absent]
+    default: present
+  replace:
+    description:
+      - When the IP's existing reverse DNS has another O(domain) or O(subdomain), delete it and create it again.
+        The IP gets a new name and the new C(A) record must be published and validated again.
+      - When V(false), such a difference makes the module fail without changing anything.
+      - A legacy reverse DNS (created with SendGrid's old whitelabel tool) is replaced too, with a warning.
+    type: bool
+    default: false
+  validate:
+    description:
+      - Ask SendGrid to validate the reverse DNS when it is not valid yet. Only with O(state=present).
+      - Publish the C(A) record of RV(dns_record) first; the module does not write DNS.
+      - In check mode the request is not sent and RV(validation) says it would be.
+    type: bool
+    default: false
+  validate_timeout:
+    description:
+      - With O(validate=true), keep asking until SendGrid says the record is valid or this many seconds have passed.
+      - V(0) asks once.
+    type: float
+    default: 0
+  validate_delay:
+    description:
+      - Seconds to wait between two validation requests.
+    type: float
+    default: 10
+  validate_failure:
+    description:
+      - What to do when the record is still not valid after O(validate_timeout).
+      - V(fail) fails the task, V(warn) only warns. Both give SendGrid's reason for the record.
+    type: str
+    choices: [fail, warn]
+    default: fail
+notes:
+  - Needs the API key scopes C(whitelabel.read), C(whitelabel.create), C(whitelabel.update) (validation)
+    and C(whitelabel.delete).
+  - Reverse DNS is available for dedicated IPs only.
+  - Requests sent are one C(GET) when nothing changes; one C(GET) and one C(POST) to create; one C(GET), one C(DELETE)
+    and one C(POST) to replace; plus one C(POST) per validation attempt.
+  - The diff's C(before) and C(after) have the keys C(ip), C(domain) and C(subdomain) (the module's options) and the
+    read-only C(rdns) and C(valid), so a replacement (new C(rdns)) and a validation (C(valid)) are visible.
+    In check mode, a reverse DNS that would be created has C(rdns=null), because SendGrid picks the name.
+seealso:
+  - module: mailops.sendgrid.sendgrid_reverse_dns_info
+  - module: mailops.sendgrid.sendgrid_ip
+  - module: mailops.sendgrid.sendgrid_domain_auth
+  - name: How to set up reverse DNS
+    description: SendGrid's guide to reverse DNS.
+    link: https://www.twilio.com/docs/sendgrid/ui/account-and-settings/how-to-set-up-reverse-dns
+"""
+
+EXAMPLES = r"""
+- name: Give a dedicated IP the name o<n>.email.example.com
+  mailops.sendgrid.sendgrid_reverse_dns:
+    ip: 192.0.2.10
+    domain: example.com
+    subdomain: email
+  register: rdns
+
+- name: Publish the A record SendGrid asks for (any DNS module works)
+  community.general.cloudflare_dns:
+    zone: example.com
+    record: "{{ rdns.dns_record.name }}"
+    type: "{{ rdns.dns_record.type }}"
+    value: "{{ rdns.dns_record.value }}"
+    api_token: "{{ cloudflare_token }}"
+
+- name: Validate, retrying for up to five minutes while DNS propagates
+  mailops.sendgrid.sendgrid_reverse_dns:
+    ip: 192.0.2.10
+    domain: example.com
+    subdomain: email
+    validate: true
+    validate_timeout: 300
+    validate_delay: 15
+
+- name: Move the IP to another domain (deletes and creates the reverse DNS again)
+  mailops.sendgrid.sendgrid_reverse_dns:
+    ip: 192.0.2.10
+    domain: example.org
+    subdomain: mail
+    replace: true
+
+- name: Set up reverse DNS in a subuser's account
+  mailops.sendgrid.sendgrid_reverse_dns:
+    ip: 192.0.2.11
+    domain: example.com
+    subdomain: email
+    on_behalf_of: marketing-team
+
+- name: Delete the reverse DNS of an IP
+  mailops.sendgrid.sendgrid_reverse_dns:
+    ip: 192.0.2.10
+    state: absent
+"""
+
+RETURN = r"""
+reverse_dns:
+  description:
+    - The IP's reverse DNS after the run. In check mode, the reverse DNS as it would be (C(id) and C(rdns)
+      are V(null) for one that would be created).
+    - Empty when O(state=absent).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: SendGrid's ID of the reverse DNS.
+      type: int
+      sample: 123
+    ip:
+      description: The IP address.
+      type: str
+      sample: 192.0.2.10
+    rdns:
+      description: The name SendGrid gave the IP; the reverse lookup of the IP answers it once validated.
+      type: str
+      sample: o1.email.example.com
+    domain:
+      description: The root domain.
+      type: str
+      sample: example.com
+    subdomain:
+      description: The subdomain, V("") when there is none.
+      type: str
+      sample: email
+    valid:
+      description: Whether SendGrid has validated the reverse DNS.
+      type: bool
+      sample: true
+    legacy:
+      description: Whether it was created with SendGrid's legacy whitelabel tool (it works but cannot be changed).
+      type: bool
+      sample: false
+    users:
+      description: The users that can send mail from the IP.
+      type: list
+      elements: dict
+      contains:
+        username:
+          description: The user's name.
+          type: str
+          sample: example-parent
+        user_id:
+          description: The user's ID.
+          type: int
+          sample: 7
+  sample:
+    id: 123
+    ip: 192.0.2.10
+    rdns: o1.email.example.com
+    domain: example.com
+    subdomain: email
+    valid: false
+    legacy: false
+    users: [{username: example-parent, user_id: 7}]
+dns_record:
+  description:
+    - The C(A) record to publish so that SendGrid can validate the reverse DNS.
+    - Empty when O(state=absent), and in check mode when the reverse DNS would be created (SendGrid picks the name).
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: Fully qualified name, lower case, without the trailing dot.
+      type: str
+      sample: o1.email.example.com
+    type:
+      description: Record type, upper case.
+      type: str
+      sample: A
+    value:
+      description: The IP address.
+      type: str
+      sample: 192.0.2.10
+  sample: {name: o1.email.example.com, type: A, value: 192.0.2.10}
+dns_records:
+  description:
+    - RV(dns_record) as a list, the shape every module of this collection returns DNS records in.
+    - Empty when RV(dns_record) is empty.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Fully qualified name, lower case, without the trailing dot.
+      type: str
+    type:
+      description: Record type, upper case.
+      type: str
+    value:
+      description: Record value.
+      type: str
+  sample: [{name: o1.email.example.com, type: A, value: 192.0.2.10}]
+validation:
+  description:
+    - SendGrid's answer to the last validation request.
+    - Also in the failure result when the record is still not valid after O(validate_timeout).
+  returned: when O(validate=true), O(state=present) and the reverse DNS was not valid yet
+  type: dict
+  contains:
+    valid:
+      description: Whether SendGrid found the reverse DNS valid. V(null) in check mode.
+      type: bool
+      sample: true
+    results:
+      description: Per record (C(a_record)), whether it is valid and SendGrid's reason when it is not.
+      type: dict
+      sample: {a_record: {valid: false, reason: "Failed to resolve A Record at o1.email.example.com: no such host"}}
+    attempts:
+      description: Number of validation requests sent.
+      type: int
+      sample: 1
+    skipped:
+      description: V(true) in check mode, where the validation request is not sent.
+      type: bool
+      returned: in check mode
+      sample: true
+    msg:
+      description: Says what would have been validated.
+      type: str
+      returned: in check mode
+      sample: "check mode: SendGrid would be asked to validate reverse DNS o1.email.example.com of IP 192.0.2.10"
+"""
+
+import ipaddress
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, NetworkError, SendGridError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
+    InputError,
+    SendGridModule,
+    SendGridResource,
+    ValidationFailed,
+    changed_options,
+    dns_record,
+    normalise_dns_records,
+    run_resource,
+    validate_domain,
+    validate_ipv4,
+    validation_argument_spec,
+    validate_subdomain,
+)
+
+RDNS_PATH = "/v3/whitelabel/ips"
+PUBLIC_KEYS = ("id", "ip", "rdns", "domain", "subdomain", "valid", "legacy", "users")
+
+
+class Conflict(SendGridError):
+    """The IP's reverse DNS differs from what the task asks, and the module may not change it."""
+
+
+def rdns_path(record_id, *rest):
+    return "/".join((RDNS_PATH, str(record_id)) + rest)
+
+
+def canonical_ip(value):
+    try:
+        return str(ipaddress.IPv4Address(str(value).strip()))
+    except ValueError:
+        return value
+
+
+def find_by_ip(client, ip):
+    """The reverse DNS of exactly ``ip``: the API's ``ip`` filter is a prefix search (1.2.3.4 matches 1.2.3.40)."""
+    for item in client.paginate(RDNS_PATH, query={"ip": ip}):
+        if isinstance(item, dict) and canonical_ip(item.get("ip")) == ip:
+            return item
+    return None
+
+
+def to_object(item):
+    """A SendGrid reverse DNS, normalised; ``a_record`` is kept for the DNS record and stripped from results."""
+    return {
+        "id": item.get("id"),
+        "ip": canonical_ip(item.get("ip")),
+        "rdns": (item.get("rdns") or "").rstrip(".").lower() or None,
+        "domain": (item.get("domain") or "").rstrip(".").lower(),
+        "subdomain": (item.get("subdomain") or "").lower(),
+        "valid": bool(item.get("valid")),
+        "legacy": bool(item.get("legacy")),
+        "users": list(item.get("users") or []),
+        "a_record": item.get("a_record") if isinstance(item.get("a_record"), dict) else None,
+    }
+
+
+def dns_records_of(obj):
+    if obj.get("a_record"):
+        records = normalise_dns_records({"a_record": obj["a_record"]})
+        if records:
+            return records
+    if obj.get("rdns"):
+        return [dns_record(obj["rdns"], "A", obj["ip"])]
+    return []
+
+
+def public(obj):
+    return {key: obj[key] for key in PUBLIC_KEYS}
+
+
+class ReverseDns(SendGridResource):
+    def check_input(self):
+        params = self.params
+        params["ip"] = validate_ipv4(params["ip"], "ip")
+        if params["domain"] is not None:
+            params["domain"] = validate_domain(params["domain"], "domain")
+        if params["subdomain"] is not None:
+            params["subdomain"] = validate_subdomain(params["subdomain"], "subdomain") if params["subdomain"].strip() else ""
+        for name in ("validate_timeout", "validate_delay"):
+            if params[name] < 0:
+                raise InputError("%s must be 0 or more, got %s" % (name, params[name]))
+
+    def find(self):
+        item = find_by_ip(self.client, self.params["ip"])
+        return to_object(item) if item is not None else None
+
+    def to_options(self, obj):
+        return {key: obj[key] for key in ("ip", "domain", "subdomain", "rdns", "valid")}
+
+    def desired(self):
+        params = self.params
+        return {"ip": params["ip"], "domain": params["domain"], "subdomain": params["subdomain"]}
+
+    def describe(self, obj):
+        return "reverse DNS %s of IP %s" % (obj["rdns"] or "(not created yet)", obj["ip"])
+
+    def differences(self, current):
+        names = changed_options(self.to_options(current), self.desired())
+        return names, ", ".join("%s %r (the task has %r)" % (name, current[name], self.params[name]) for name in names)
+
+    # -- writes -------------------------------------------------------------------------
+
+    def create(self):
+        params = self.params
+        body = {"ip": params["ip"], "domain": params["domain"]}
+        if params["subdomain"]:
+            body["subdomain"] = params["subdomain"]
+        changed_before = self.changed
+        try:
+            answer = self.write("POST", RDNS_PATH, body)
+        except (NetworkError, APIError) as exc:
+            if isinstance(exc, APIError) and exc.status < 500:
+                self.changed = changed_before
+                raise
+            # The creating POST is not retried: read again to learn whether SendGrid created it.
+            answer = find_by_ip(self.client, params["ip"])
+            if answer is None or changed_options(self.to_options(to_object(answer)), self.desired()):
+                self.changed = changed_before
+                raise exc
+        if answer is None:  # check mode: SendGrid picks the id and the name
+            obj = {
+                "id": None,
+                "ip": params["ip"],
+                "rdns": None,
+                "domain": params["domain"],
+                "subdomain": params["subdomain"] or "",
+                "valid": False,
+                "legacy": False,
+                "users": [],
+                "a_record": None,
+            }
+        else:
+            obj = to_object(answer)
+        return self.validated(obj)
+
+    def update(self, current):
+        names, text = self.differences(current)
+        if not names:
+            if current["legacy"]:
+                self.warn(
+                    "%s is a legacy reverse DNS (created with SendGrid's old whitelabel tool). It still works, but SendGrid "
+                    "cannot change it; to move it to the current format, delete it and create it again" % self.describe(current)
+                )
+            return self.validated(current)
+        if not self.params["replace"]:
+            raise Conflict(
+                "%s exists with %s. SendGrid cannot update a reverse DNS: set replace=true to delete it and create it again"
+                % (self.describe(current), text),
+                differences=names,
+                reverse_dns=public(current),
+            )
+        if current["legacy"]:
+            self.warn("replacing the legacy %s (it differs in %s) with a new reverse DNS" % (self.describe(current), text))
+        self.write("DELETE", rdns_path(current["id"]), not_found_ok=True)
+        return self.create()
+
+    def delete(self, current):
+        names = [name for name in ("domain", "subdomain") if self.params[name] is not None and self.params[name] != current[name]]
+        if names:
+            raise Conflict(
+                "%s was not deleted: it has %s. Correct or drop those options to delete it"
+                % (self.describe(current), ", ".join("%s %r (the task has %r)" % (n, current[n], self.params[n]) for n in names)),
+                differences=names,
+                reverse_dns=public(current),
+            )
+        self.write("DELETE", rdns_path(current["id"]), not_found_ok=True)
+
+    def validated(self, obj):
+        try:
+            validation = self.validate(self.describe(obj), rdns_path(obj["id"], "validate"), obj["valid"])
+        except ValidationFailed as exc:
+            # The failure carries the record to publish, so the user can act on it.
+            exc.details.update(self.result(obj))
+            raise
+        if validation is not None and validation["valid"]:
+            obj = dict(obj, valid=True)
+            if obj["a_record"]:
+                obj["a_record"] = dict(obj["a_record"], valid=True)
+        return obj
+
+    def result(self, obj):
+        if obj is None:
+            return {"reverse_dns": {}, "dns_record": {}, "dns_records": []}
+        records = dns_records_of(obj)
+        return {"reverse_dns": public(obj), "dns_record": records[0] if records else {}, "dns_records": records}
+
+
+def main():
+    argument_spec = dict(
+        ip=dict(type="str", required=True),
+        domain=dict(type="str"),
+        subdomain=dict(type="str"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        replace=dict(type="bool", default=False),
+    )
+    argument_spec.update(validation_argument_spec())
+    module = SendGridModule(
+        argument_spec=argument_spec,
+        required_if=[("state", "present", ["domain"])],
+        supports_check_mode=True,
+    )
+    run_resource(module, ReverseDns)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sendgrid_reverse_dns_info
+short_description: List the reverse DNS (formerly IP whitelabel) of a SendGrid account
+version_added: 0.1.0
+description:
+  - List every reverse DNS of the account (all pages), or only the one of an IP, or those of a domain.
+  - Each item has the keys C(ip), C(domain) and C(subdomain) of M(mailops.sendgrid.sendgrid_reverse_dns), so it
+    can be fed back to that module.
+  - Never changes anything.
+author:
+  - mailops.sendgrid contributors
+extends_documentation_fragment:
+  - mailops.sendgrid.sendgrid
+  - mailops.sendgrid.sendgrid.info_attributes
+options:
+  ip:
+    description:
+      - Only the reverse DNS of exactly this IPv4 address.
+      - The API's C(ip) filter is a prefix search (C(192.0.2.1) also matches C(192.0.2.10)); the module keeps only
+        the exact IP.
+    type: str
+  domain:
+    description:
+      - Only reverse DNS whose root domain is exactly this one (case-insensitive, without a trailing dot).
+      - The API has no domain filter, so every page is read and filtered here.
+    type: str
+notes:
+  - Needs the API key scope C(whitelabel.read).
+  - With both O(ip) and O(domain), an item must match both.
+seealso:
+  - module: mailops.sendgrid.sendgrid_reverse_dns
+"""
+
+EXAMPLES = r"""
+- name: Every reverse DNS of the account
+  mailops.sendgrid.sendgrid_reverse_dns_info:
+  register: all_rdns
+
+- name: Report the ones that are not validated yet
+  ansible.builtin.debug:
+    msg: "{{ all_rdns.reverse_dns | rejectattr('valid') | map(attribute='rdns') | list }}"
+
+- name: The reverse DNS of one IP
+  mailops.sendgrid.sendgrid_reverse_dns_info:
+    ip: 192.0.2.10
+  register: one
+
+- name: Everything on example.com, in a subuser's account
+  mailops.sendgrid.sendgrid_reverse_dns_info:
+    domain: example.com
+    on_behalf_of: marketing-team
+  register: example_com
+
+- name: Feed the items back to the module, here to validate every one of them
+  mailops.sendgrid.sendgrid_reverse_dns:
+    ip: "{{ item.ip }}"
+    domain: "{{ item.domain }}"
+    subdomain: "{{ item.subdomain }}"
+    validate: true
+    validate_failure: warn
+  loop: "{{ example_com.reverse_dns }}"
+  loop_control:
+    label: "{{ item.rdns }}"
+"""
+
+RETURN = r"""
+reverse_dns:
+  description:
+    - The matching reverse DNS, in the API's order. Empty when nothing matches.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: SendGrid's ID of the reverse DNS.
+      type: int
+      sample: 123
+    ip:
+      description: The IP address.
+      type: str
+      sample: 192.0.2.10
+    rdns:
+      description: The name SendGrid gave the IP.
+      type: str
+      sample: o1.email.example.com
+    domain:
+      description: The root domain.
+      type: str
+      sample: example.com
+    subdomain:
+      description: The subdomain, V("") when there is none.
+      type: str
+      sample: email
+    valid:
+      description: Whether SendGrid has validated the reverse DNS.
+      type: bool
+      sample: true
+    legacy:
+      description: Whether it was created with SendGrid's legacy whitelabel tool (it works but cannot be changed).
+      type: bool
+      sample: false
+    users:
+      description: The users that can send mail from the IP.
+      type: list
+      elements: dict
+      contains:
+        username:
+          description: The user's name.
+          type: str
+          sample: example-parent
+        user_id:
+          description: The user's ID.
+          type: int
+          sample: 7
+    dns_records:
+      description: The C(A) record to publish for this reverse DNS, as a list of C({name, type, value}).
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: Fully qualified name, lower case, without the trailing dot.
+          type: str
+          sample: o1.email.example.com
+        type:
+          description: Record type, upper case.
+          type: str
+          sample: A
+        value:
+          description: The IP address.
+          type: str
+          sample: 192.0.2.10
+  sample:
+    - id: 123
+      ip: 192.0.2.10
+      rdns: o1.email.example.com
+      domain: example.com
+      subdomain: email
+      valid: true
+      legacy: false
+      users: [{username: example-parent, user_id: 7}]
+      dns_records: [{name: o1.email.example.com, type: A, value: 192.0.2.10}]
+"""
+
+import ipaddress
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
+    SendGridModule,
+    dns_record,
+    normalise_dns_records,
+    validate_domain,
+    validate_ipv4,
+)
+
+RDNS_PATH = "/v3/whitelabel/ips"
+
+
+def canonical_ip(value):
+    try:
+        return str(ipaddress.IPv4Address(str(value).strip()))
+    except ValueError:
+        return value
+
+
+def to_item(raw):
+    """One reverse DNS in the shape that M(sendgrid_reverse_dns) returns, plus its DNS records."""
+    item = {
+        "id": raw.get("id"),
+        "ip": canonical_ip(raw.get("ip")),
+        "rdns": (raw.get("rdns") or "").rstrip(".").lower() or None,
+        "domain": (raw.get("domain") or "").rstrip(".").lower(),
+        "subdomain": (raw.get("subdomain") or "").lower(),
+        "valid": bool(raw.get("valid")),
+        "legacy": bool(raw.get("legacy")),
+        "users": list(raw.get("users") or []),
+    }
+    a_record = raw.get("a_record")
+    records = normalise_dns_records({"a_record": a_record}) if isinstance(a_record, dict) else []
+    if not records and item["rdns"]:
+        records = [dns_record(item["rdns"], "A", item["ip"])]
+    item["dns_records"] = records
+    return item
+
+
+def list_reverse_dns(module):
+    params = module.params
+    ip = validate_ipv4(params["ip"], "ip") if params["ip"] is not None else None
+    domain = validate_domain(params["domain"], "domain") if params["domain"] is not None else None
+    items = []
+    for raw in module.client.paginate(RDNS_PATH, query={"ip": ip} if ip else None):
+        if not isinstance(raw, dict):
+            continue
+        item = to_item(raw)
+        if ip is not None and item["ip"] != ip:
+            continue  # the API's ip filter is a prefix search
+        if domain is not None and item["domain"] != domain:
+            continue
+        items.append(item)
+    return {"changed": False, "reverse_dns": items}
+
+
+def main():
+    module = SendGridModule(
+        argument_spec=dict(
+            ip=dict(type="str"),
+            domain=dict(type="str"),
+        ),
+        supports_check_mode=True,
+    )
+    module.run(lambda: list_reverse_dns(module))
+
+
+if __name__ == "__main__":
+    main()
