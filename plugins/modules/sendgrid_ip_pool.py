@@ -55,7 +55,8 @@ notes:
     (C(ips.pools.ips.create) and C(ips.pools.ips.delete) for membership changes).
   - SendGrid says that an IP added to a pool may take up to 60 seconds to show up in reads. If a run
     starts within that window, the module asks to add the IP again; SendGrid answers that it is already
-    in the pool, and the module counts that as no change.
+    in the pool, and the module counts that as no change. Check mode sends no add, so within that window
+    it reports the IP as one to add.
 seealso:
   - module: mailops.sendgrid.sendgrid_ip_pool_info
   - module: mailops.sendgrid.sendgrid_ip
@@ -105,7 +106,7 @@ pool:
 
 from urllib.parse import quote
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, NetworkError, SendGridError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     InputError,
     SendGridModule,
@@ -163,7 +164,16 @@ class IPPool(SendGridResource):
 
     def create(self):
         name = self.target_name()
-        self.write("POST", "/v3/ips/pools", {"name": name})
+        try:
+            self.write("POST", "/v3/ips/pools", {"name": name})
+        except (APIError, NetworkError) as exc:
+            if isinstance(exc, APIError) and exc.status < 500:
+                raise
+            # The creating POST is not repeated blindly: read again to learn whether the pool exists.
+            pool = self.read(name)
+            if pool is None:
+                raise
+            return self.reconcile_members(pool)
         return self.reconcile_members({"name": name, "ips": []})
 
     def update(self, current):
@@ -199,8 +209,16 @@ class IPPool(SendGridResource):
                 self.changed = changed_before
                 return
             if exc.status == 404:
-                # The pool was just read or created, so the missing resource is the IP.
-                raise InputError("IP %s listed in ips is not a dedicated IP of this SendGrid account (%s)" % (ip, exc.message))
+                # The pool was just read or created, so the missing resource is the IP. Nothing was added,
+                # but the pool may have been created or renamed in this run: ``changed`` says so.
+                self.changed = changed_before
+                raise SendGridError(
+                    "IP %s listed in ips is not a dedicated IP of this SendGrid account (%s)" % (ip, exc.message),
+                    ip=ip,
+                    method=exc.method,
+                    path=exc.path,
+                    status=exc.status,
+                )
             raise
 
     def delete(self, current):

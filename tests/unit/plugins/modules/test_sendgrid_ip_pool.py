@@ -195,8 +195,209 @@ def test_creating_post_failure_is_not_retried_and_key_not_shown(run):
     result = run(
         module,
         {"name": "tx"},
-        [Call("GET", POOL + "/tx", 404, NOT_FOUND), Call("POST", POOL, 500, {"errors": [{"field": None, "message": "internal error"}]}, body={"name": "tx"})],
+        [
+            Call("GET", POOL + "/tx", 404, NOT_FOUND),
+            Call("POST", POOL, 500, {"errors": [{"field": None, "message": "internal error"}]}, body={"name": "tx"}),
+            # Not repeated: the module reads again to learn whether the pool was created.
+            Call("GET", POOL + "/tx", 404, NOT_FOUND),
+        ],
     )
     assert result["failed"] is True
     assert result["msg"] == "SendGrid API request POST /v3/ips/pools failed with HTTP 500: internal error"
+    assert result["status"] == 500
     assert API_KEY not in repr(result)
+
+
+def test_creating_post_failure_but_pool_exists_goes_on(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["192.0.2.10"]},
+        [
+            Call("GET", POOL + "/tx", 404, NOT_FOUND),
+            Call("POST", POOL, 502, {"errors": [{"field": None, "message": "bad gateway"}]}, body={"name": "tx"}),
+            Call("GET", POOL + "/tx", 200, pool("tx")),
+            Call("POST", POOL + "/tx/ips", 201, {"ip": "192.0.2.10"}, body={"ip": "192.0.2.10"}),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["pool"] == {"name": "tx", "ips": ["192.0.2.10"]}
+
+
+def test_ip_not_on_account_after_create_reports_the_created_pool(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["198.51.100.7"]},
+        [
+            Call("GET", POOL + "/tx", 404, NOT_FOUND),
+            Call("POST", POOL, 200, {"name": "tx"}, body={"name": "tx"}),
+            Call("POST", POOL + "/tx/ips", 404, {"errors": [{"field": "ip", "message": "resource not found"}]}, body={"ip": "198.51.100.7"}),
+        ],
+    )
+    assert result["failed"] is True
+    assert "198.51.100.7" in result["msg"]
+    # The pool was created before the add failed: the failure must not hide that write.
+    assert result["changed"] is True
+    assert result["ip"] == "198.51.100.7"
+
+
+def test_ip_not_on_account_without_other_write_is_not_changed(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["192.0.2.10", "198.51.100.7"]},
+        [
+            Call("GET", POOL + "/tx", 200, pool("tx", "192.0.2.10")),
+            Call("POST", POOL + "/tx/ips", 404, {"errors": [{"field": None, "message": "resource not found"}]}, body={"ip": "198.51.100.7"}),
+        ],
+    )
+    assert result["failed"] is True
+    assert result["changed"] is False
+    assert "IP 198.51.100.7 listed in ips is not a dedicated IP" in result["msg"]
+
+
+def test_add_server_error_is_retried_because_adding_twice_is_harmless(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["192.0.2.10"]},
+        [
+            Call("GET", POOL + "/tx", 200, pool("tx")),
+            Call("POST", POOL + "/tx/ips", 503, {"errors": [{"field": None, "message": "unavailable"}]}, body={"ip": "192.0.2.10"}),
+            Call("POST", POOL + "/tx/ips", 201, {"ip": "192.0.2.10"}, body={"ip": "192.0.2.10"}),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["pool"]["ips"] == ["192.0.2.10"]
+
+
+def test_members_compared_as_set_ignoring_order_and_duplicates(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["192.0.2.11", "192.0.2.10", "192.0.2.11"], "purge_ips": True},
+        [Call("GET", POOL + "/tx", 200, {"pool_name": "tx", "ips": [{"ip": "192.0.2.11"}, {"ip": "192.0.2.10"}]})],
+    )
+    assert result["changed"] is False
+    assert result["pool"] == {"name": "tx", "ips": ["192.0.2.10", "192.0.2.11"]}
+
+
+def test_omitted_ips_leave_members_alone_even_with_purge(run):
+    result = run(
+        module,
+        {"name": "tx", "purge_ips": True},
+        [Call("GET", POOL + "/tx", 200, pool("tx", "192.0.2.10"))],
+    )
+    assert result["changed"] is False
+    assert result["pool"]["ips"] == ["192.0.2.10"]
+
+
+def test_empty_ips_with_purge_removes_every_member(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": [], "purge_ips": True},
+        [
+            Call("GET", POOL + "/tx", 200, pool("tx", "192.0.2.10", "192.0.2.11")),
+            Call("DELETE", POOL + "/tx/ips/192.0.2.10", 204),
+            Call("DELETE", POOL + "/tx/ips/192.0.2.11", 204),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["pool"] == {"name": "tx", "ips": []}
+
+
+def test_add_and_remove_in_one_run_with_diff(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["192.0.2.12"], "purge_ips": True},
+        [
+            Call("GET", POOL + "/tx", 200, pool("tx", "192.0.2.10")),
+            Call("POST", POOL + "/tx/ips", 201, {"ip": "192.0.2.12"}, body={"ip": "192.0.2.12"}),
+            Call("DELETE", POOL + "/tx/ips/192.0.2.10", 204),
+        ],
+        diff=True,
+    )
+    assert result["changed"] is True
+    assert result["diff"] == {"before": {"name": "tx", "ips": ["192.0.2.10"]}, "after": {"name": "tx", "ips": ["192.0.2.12"]}}
+
+
+def test_check_mode_on_existing_pool_predicts_members_and_writes_nothing(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["192.0.2.12"], "purge_ips": True},
+        [Call("GET", POOL + "/tx", 200, pool("tx", "192.0.2.10"))],
+        check_mode=True,
+        diff=True,
+    )
+    assert result["changed"] is True
+    assert writes(result) == []
+    assert result["pool"] == {"name": "tx", "ips": ["192.0.2.12"]}
+    assert result["diff"]["after"] == {"name": "tx", "ips": ["192.0.2.12"]}
+
+
+def test_check_mode_delete_writes_nothing(run):
+    result = run(module, {"name": "tx", "state": "absent"}, [Call("GET", POOL + "/tx", 200, pool("tx"))], check_mode=True, diff=True)
+    assert result["changed"] is True
+    assert writes(result) == []
+    assert result["diff"] == {"before": {"name": "tx", "ips": []}, "after": {}}
+
+
+def test_rename_when_neither_exists_creates_new_name(run):
+    result = run(
+        module,
+        {"name": "old", "new_name": "new", "ips": ["192.0.2.10"]},
+        [
+            Call("GET", POOL + "/old", 404, NOT_FOUND),
+            Call("GET", POOL + "/new", 404, NOT_FOUND),
+            Call("POST", POOL, 200, {"name": "new"}, body={"name": "new"}),
+            Call("POST", POOL + "/new/ips", 201, {"ip": "192.0.2.10"}, body={"ip": "192.0.2.10"}),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["pool"] == {"name": "new", "ips": ["192.0.2.10"]}
+
+
+def test_rename_in_check_mode_writes_nothing(run):
+    result = run(
+        module,
+        {"name": "old", "new_name": "new"},
+        [Call("GET", POOL + "/old", 200, pool("old")), Call("GET", POOL + "/new", 404, NOT_FOUND)],
+        check_mode=True,
+    )
+    assert result["changed"] is True
+    assert result["pool"] == {"name": "new", "ips": []}
+
+
+def test_new_name_with_absent_fails_before_any_request(run):
+    result = run(module, {"name": "old", "new_name": "new", "state": "absent"}, [])
+    assert result["failed"] is True
+    assert "new_name cannot be used with state=absent" in result["msg"]
+
+
+def test_new_name_too_long_fails_before_any_request(run):
+    result = run(module, {"name": "old", "new_name": "n" * 65}, [])
+    assert result["failed"] is True
+    assert "new_name must be 1 to 64 characters" in result["msg"]
+
+
+def test_pool_name_is_url_encoded_and_on_behalf_of_sent(run):
+    result = run(
+        module,
+        {"name": "Test Pool/1", "on_behalf_of": "eu-sub"},
+        [Call("GET", POOL + "/Test%20Pool%2F1", 200, pool("Test Pool/1"))],
+    )
+    assert result["changed"] is False
+    assert result["_request_headers"][0]["on-behalf-of"] == "eu-sub"
+
+
+def test_auth_error_names_method_path_and_status(run):
+    result = run(module, {"name": "tx"}, [Call("GET", POOL + "/tx", 403, {"errors": [{"field": None, "message": "access forbidden"}]})])
+    assert result["failed"] is True
+    assert result["msg"] == "SendGrid API request GET /v3/ips/pools/tx failed with HTTP 403: access forbidden"
+
+
+def test_rate_limit_longer_than_timeout_fails_clearly(run, _no_sleep):
+    result = run(
+        module,
+        {"name": "tx", "rate_limit_timeout": 5},
+        [Call("GET", POOL + "/tx", 429, {"errors": [{"field": None, "message": "too many requests"}]}, headers={"Retry-After": "60"})],
+    )
+    assert result["failed"] is True
+    assert "rate limited" in result["msg"] and "HTTP 429" in result["msg"]
+    assert _no_sleep == []
