@@ -1,0 +1,612 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sendgrid_link_branding
+short_description: Manage SendGrid link branding (branded click-tracking links)
+version_added: 0.1.0
+description:
+  - Create, update, validate and delete a branded link (formerly "link whitelabel"), so that the click-tracked
+    links, opens and images of your mail are served from your own domain (for example V(url1234.example.com))
+    instead of V(sendgrid.net).
+  - A link is identified by O(domain) and O(subdomain), in the account the request is made for
+    (the parent account, or the subuser or customer account named by O(on_behalf_of)).
+  - Makes sure the link is or is not the default link, asks SendGrid to validate its DNS records,
+    and associates it with subusers of the parent account.
+  - Only the options you set are compared and changed. An option you leave out is left as it is.
+author:
+  - mailops.sendgrid contributors
+extends_documentation_fragment:
+  - mailops.sendgrid.sendgrid
+  - mailops.sendgrid.sendgrid.attributes
+options:
+  domain:
+    description:
+      - The root domain of the link, normally the domain of your From address, for example V(example.com).
+      - Compared case-insensitively, without a trailing dot.
+    type: str
+    required: true
+  subdomain:
+    description:
+      - The subdomain the links are served from, for example V(links) for C(links.example.com).
+      - It must differ from the subdomain of the domain authentication of the same domain. SendGrid rejects the
+        request otherwise; the module does not check it beforehand, because that would cost one more request on every run.
+      - When omitted, the module adopts the one existing link of O(domain) (narrowed down by O(region) when set),
+        or lets SendGrid choose the subdomain when it creates a link. When O(domain) has several links, the module
+        fails and lists their subdomains, so that you can name one.
+      - A link with another subdomain is another link; the module leaves it alone. To move a domain's links to a new
+        subdomain, declare the new link and remove the old one with O(state=absent).
+    type: str
+  state:
+    description:
+      - V(present) makes sure the link exists as described; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  default:
+    description:
+      - Whether this link is the account's default (fallback) branded link.
+      - Changed in place. When a link becomes the default, SendGrid removes the default flag from the previous
+        default link by itself.
+      - Omit it to leave the flag alone. In particular, when a playbook declares several links of one account, set
+        O(default=true) on one of them and leave it out on the others; setting O(default=false) on the others
+        is also stable, but never set V(true) on two links.
+    type: bool
+  region:
+    description:
+      - Where the links are served from. V(eu) is for the EU regional infrastructure (C(eu.sendgrid.net)).
+      - SendGrid uses V(us) when a link is created without it. Omit it to accept any region for an existing link.
+      - Cannot be changed in place; see O(replace).
+    type: str
+    choices: [us, eu]
+  replace:
+    description:
+      - What to do when an existing link differs in an attribute that SendGrid cannot change in place (O(region)).
+      - V(false) fails and names those attributes; nothing is changed.
+      - V(true) deletes the link and creates it again. The new link has a new id and has to be validated again;
+        it keeps its default flag unless O(default) says otherwise, and it is associated with the subusers listed
+        in O(subusers) (other subuser associations of the old link are lost).
+    type: bool
+    default: false
+  subusers:
+    description:
+      - Usernames of subusers that must use this link (an association made by the parent account).
+      - A subuser can use one branded link; associating it with this link takes it away from its previous link.
+        Do not list one subuser for two links.
+      - SendGrid only lets a parent account associate a link it owns, so this cannot be used with O(on_behalf_of).
+      - Each listed subuser costs one read request per run.
+      - Omit to leave the associations alone.
+    type: list
+    elements: str
+  purge_subusers:
+    description:
+      - Take this link away from subusers that use it but are not listed in O(subusers).
+      - SendGrid can only tell which link one named subuser uses, so this reads the list of all subusers of the
+        account and then asks once for every subuser that is not listed. Use it with care in accounts with many subusers.
+      - Has no effect when O(subusers) is omitted.
+    type: bool
+    default: false
+  validate:
+    description:
+      - Ask SendGrid to validate the link's DNS records when the link is not valid yet.
+      - A valid link is not validated again, so a re-run sends no request for it.
+      - Create the records from RV(dns_records) before validating.
+    type: bool
+    default: false
+  validate_timeout:
+    description:
+      - Seconds to keep asking SendGrid to validate until the link is valid. V(0) asks once.
+    type: float
+    default: 0
+  validate_delay:
+    description:
+      - Seconds to wait between two validation requests.
+    type: float
+    default: 10
+  validate_failure:
+    description:
+      - What to do when the link is still not valid after O(validate_timeout).
+      - V(fail) fails the task with SendGrid's reason for every invalid record; V(warn) only warns.
+    type: str
+    choices: [fail, warn]
+    default: fail
+notes:
+  - Needs the API key scopes C(whitelabel.read), and C(whitelabel.create), C(whitelabel.update) and
+    C(whitelabel.delete) for changes. O(purge_subusers) also needs C(subusers.read).
+  - SendGrid's list of branded links has no filter by domain and no offset, only a C(limit). The module finds a link
+    with one request for up to 3000 links, the most links one account can have, and matches O(domain) and O(subdomain) itself.
+    If SendGrid answers with 3000 links, the module warns that the list may be incomplete.
+    C(GET /v3/whitelabel/links/default?domain=) is not used, because it returns only one link per domain (falling back to
+    other links), so it cannot replace the list and would only add a request.
+  - Request budget. A run that changes nothing and does not set O(subusers) sends one request. Every listed subuser
+    adds one read request. In check mode no write request is sent.
+  - A creating request that fails on a server or connection error is not repeated; the module reads the list again to learn
+    whether the link was created.
+  - SendGrid documents that a link must be validated before it can be associated with a subuser. Set O(validate=true)
+    together with O(subusers) on a new link; the module validates before it associates.
+seealso:
+  - module: mailops.sendgrid.sendgrid_link_branding_info
+  - module: mailops.sendgrid.sendgrid_domain_auth
+  - name: Link branding (SendGrid documentation)
+    description: How link branding works and which records it needs.
+    link: https://www.twilio.com/docs/sendgrid/ui/account-and-settings/how-to-set-up-link-branding
+"""
+
+EXAMPLES = r"""
+- name: Branded links on links.example.com, the account's default
+  mailops.sendgrid.sendgrid_link_branding:
+    domain: example.com
+    subdomain: links
+    default: true
+  register: link
+
+- name: Publish the CNAME records (any DNS module will do)
+  ansible.builtin.debug:
+    msg: "{{ item.name }} {{ item.type }} {{ item.value }}"
+  loop: "{{ link.dns_records }}"
+
+- name: Validate, waiting up to 10 minutes for DNS, and let two subusers use the link
+  mailops.sendgrid.sendgrid_link_branding:
+    domain: example.com
+    subdomain: links
+    validate: true
+    validate_timeout: 600
+    validate_delay: 30
+    subusers:
+      - shop-eu
+      - newsletter
+
+- name: A second link of the same account; its default flag is left alone
+  mailops.sendgrid.sendgrid_link_branding:
+    domain: example.org
+    subdomain: click
+
+- name: A link in a subuser's own account, served from the EU
+  mailops.sendgrid.sendgrid_link_branding:
+    on_behalf_of: shop-eu
+    domain: shop.example.eu
+    subdomain: links
+    region: eu
+
+- name: Move a link to the EU infrastructure (deletes and creates it again)
+  mailops.sendgrid.sendgrid_link_branding:
+    domain: example.com
+    subdomain: links
+    region: eu
+    replace: true
+
+- name: Delete a link
+  mailops.sendgrid.sendgrid_link_branding:
+    domain: example.org
+    subdomain: click
+    state: absent
+"""
+
+RETURN = r"""
+link:
+  description:
+    - The link after the run. In check mode, the link as it would be; values SendGrid assigns on creation
+      (RV(link.id), RV(link.user_id), RV(link.username), and RV(link.subdomain) when O(subdomain) is omitted) are then V(null).
+    - Empty when O(state=absent).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The id of the link.
+      type: int
+      sample: 2000001
+    domain:
+      description: The root domain.
+      type: str
+      sample: example.com
+    subdomain:
+      description: The subdomain the links are served from.
+      type: str
+      sample: links
+    default:
+      description: Whether this is the account's default link.
+      type: bool
+      sample: true
+    region:
+      description:
+        - V(us) or V(eu). Taken from SendGrid's answer, or from the target of the domain CNAME (C(eu.sendgrid.net)) when
+          the answer has no region.
+      type: str
+      sample: us
+    valid:
+      description: Whether SendGrid found the DNS records valid at its last validation.
+      type: bool
+      sample: false
+    legacy:
+      description: Whether the link was created with the old whitelabel wizard. Legacy links cannot be changed, only replaced.
+      type: bool
+      sample: false
+    username:
+      description: The account the link belongs to.
+      type: str
+      sample: parent
+    user_id:
+      description: The id of the account the link belongs to.
+      type: int
+      sample: 1446440
+    subusers:
+      description:
+        - Subusers that use this link, sorted. Only subusers listed in O(subusers) are read, plus, with
+          O(purge_subusers=true), every subuser of the account.
+      returned: when O(subusers) is set
+      type: list
+      elements: str
+      sample: [newsletter, shop-eu]
+dns_records:
+  description:
+    - The DNS records the link needs, C(domain_cname) first, then C(owner_cname).
+    - Names are fully qualified without the trailing dot; types are upper case.
+    - Empty when O(state=absent). In check mode for a new link, only the domain CNAME can be predicted, and only
+      when O(subdomain) is set; the owner CNAME contains the account id SendGrid assigns.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The record's name.
+      type: str
+      sample: links.example.com
+    type:
+      description: The record type.
+      type: str
+      sample: CNAME
+    value:
+      description: The record's value.
+      type: str
+      sample: sendgrid.net
+  sample:
+    - {name: links.example.com, type: CNAME, value: sendgrid.net}
+    - {name: 1446440.example.com, type: CNAME, value: sendgrid.net}
+validation:
+  description:
+    - The result of the validation this run asked for.
+    - Not returned when O(validate=false) or when the link was valid already.
+  returned: when the module validated
+  type: dict
+  contains:
+    valid:
+      description: Whether every record is valid. V(null) in check mode.
+      type: bool
+      sample: false
+    results:
+      description: Per record (C(domain_cname), C(owner_cname)), whether it is valid and, if not, SendGrid's reason.
+      type: dict
+      sample:
+        domain_cname: {valid: false, reason: 'Expected CNAME to match "sendgrid.net." but found none.'}
+        owner_cname: {valid: true, reason: null}
+    attempts:
+      description: How many validation requests were sent.
+      type: int
+      sample: 3
+    skipped:
+      description: V(true) in check mode, where no validation request is sent.
+      type: bool
+      returned: in check mode
+      sample: true
+    msg:
+      description: What would have been validated, in check mode.
+      type: str
+      returned: in check mode
+      sample: "check mode: SendGrid would be asked to validate link branding links.example.com"
+"""
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, NetworkError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
+    InputError,
+    SendGridModule,
+    SendGridResource,
+    changed_options,
+    missing_items,
+    normalise_dns_records,
+    run_resource,
+    validate_domain,
+    validate_subdomain,
+    validation_argument_spec,
+)
+
+LINKS = "/v3/whitelabel/links"
+SUBUSER_LINK = LINKS + "/subuser"
+SUBUSERS = "/v3/subusers"
+# The list takes only ``limit``. SendGrid allows at most 3000 branded links per user, so one request
+# with this limit returns all of them.
+LIST_LIMIT = 3000
+# The options that SendGrid cannot change on an existing link.
+REPLACE_ONLY = ("region",)
+EU_TARGET = "eu.sendgrid.net"
+
+
+def link_path(link_id, *rest):
+    return "/".join((LINKS, str(link_id)) + rest)
+
+
+def _lower(value):
+    return (value or "").strip().rstrip(".").lower()
+
+
+def region_of(raw):
+    """``us``/``eu``: SendGrid's ``region`` when the answer has one, else the target of the domain CNAME."""
+    region = _lower(raw.get("region"))
+    if region == "eu":
+        return "eu"
+    if region in ("us", "global"):
+        return "us"
+    cname = ((raw.get("dns") or {}).get("domain_cname") or {}).get("data")
+    return "eu" if _lower(cname) == EU_TARGET or _lower(cname).endswith("." + EU_TARGET) else "us"
+
+
+def from_api(raw):
+    """A link answer of SendGrid in the module's own shape."""
+    return {
+        "id": raw.get("id"),
+        "domain": _lower(raw.get("domain")),
+        "subdomain": _lower(raw.get("subdomain")) or None,
+        "default": bool(raw.get("default")),
+        "region": region_of(raw),
+        "valid": bool(raw.get("valid")),
+        "legacy": bool(raw.get("legacy")),
+        "username": raw.get("username"),
+        "user_id": raw.get("user_id"),
+        "dns": raw.get("dns") or {},
+    }
+
+
+def link_name(link):
+    return "%s.%s" % (link["subdomain"], link["domain"]) if link.get("subdomain") else link["domain"]
+
+
+def validate_username(value, option):
+    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value.strip()):
+        raise InputError("%s must hold subuser usernames without spaces, got %r" % (option, value))
+    return value.strip()
+
+
+class LinkBranding(SendGridResource):
+    def __init__(self, module):
+        super().__init__(module)
+        # username -> id of the link that subuser uses (None: none), for the subusers that were read.
+        self.associations = {}
+
+    # -- input -------------------------------------------------------------------------------
+
+    def check_input(self):
+        params = self.params
+        params["domain"] = validate_domain(params["domain"], "domain")
+        if params["subdomain"] is not None:
+            params["subdomain"] = validate_subdomain(params["subdomain"], "subdomain")
+        if params["subusers"] is not None:
+            if params["on_behalf_of"]:
+                raise InputError(
+                    "subusers cannot be used with on_behalf_of: only the parent account can associate its links with subusers"
+                )
+            params["subusers"] = [validate_username(name, "subusers") for name in params["subusers"]]
+        for option in ("validate_timeout", "validate_delay"):
+            if params[option] < 0:
+                raise InputError("%s must be 0 or more, got %s" % (option, params[option]))
+
+    def manages_subusers(self):
+        return self.params["state"] == "present" and self.params["subusers"] is not None
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def list_links(self):
+        links = list(self.client.paginate(LINKS, limit=LIST_LIMIT, offset=False))
+        if len(links) >= LIST_LIMIT:
+            self.warn(
+                "SendGrid returned %d branded links, the most one request can ask for; the list may be incomplete" % len(links)
+            )
+        return [from_api(raw) for raw in links if isinstance(raw, dict)]
+
+    def lookup(self):
+        """The link the task names, or None. Raises when the name fits several links."""
+        params = self.params
+        matches = [
+            link
+            for link in self.list_links()
+            if link["domain"] == params["domain"] and (params["subdomain"] is None or link["subdomain"] == params["subdomain"])
+        ]
+        if len(matches) > 1 and params["region"] is not None:
+            in_region = [link for link in matches if link["region"] == params["region"]]
+            if in_region:
+                matches = in_region
+        if len(matches) > 1:
+            raise InputError(
+                "domain %s has %d branded links (%s); set subdomain to choose one"
+                % (
+                    params["domain"],
+                    len(matches),
+                    ", ".join(
+                        "%s (id %s, region %s)" % (link_name(link), link["id"], link["region"])
+                        for link in sorted(matches, key=lambda item: (item["subdomain"] or "", item["id"] or 0))
+                    ),
+                )
+            )
+        return matches[0] if matches else None
+
+    def find(self):
+        link = self.lookup()
+        if link is not None and self.manages_subusers():
+            link["subusers"] = self.read_subusers(link)
+        return link
+
+    def subuser_link_id(self, username):
+        answer = self.client.get(SUBUSER_LINK, query={"username": username}, not_found_ok=True)
+        link_id = answer.get("id") if isinstance(answer, dict) else None
+        self.associations[username] = link_id
+        return link_id
+
+    def read_subusers(self, link):
+        """The subusers (of those this run has to know about) that use ``link``, sorted."""
+        names = list(dict.fromkeys(self.params["subusers"]))
+        if self.params["purge_subusers"]:
+            listed = set(names)
+            for subuser in self.client.paginate(SUBUSERS):
+                name = subuser.get("username") if isinstance(subuser, dict) else None
+                if name and name not in listed:
+                    names.append(name)
+                    listed.add(name)
+        return sorted(name for name in names if self.subuser_link_id(name) == link["id"])
+
+    # -- the shape of the options ----------------------------------------------------------
+
+    def to_options(self, obj):
+        options = {"domain": obj["domain"], "subdomain": obj["subdomain"], "default": obj["default"], "region": obj["region"]}
+        if self.manages_subusers():
+            options["subusers"] = list(obj.get("subusers") or [])
+        return options
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def create(self, keep_default=None):
+        params = self.params
+        body = {"domain": params["domain"]}
+        if params["subdomain"] is not None:
+            body["subdomain"] = params["subdomain"]
+        default = params["default"] if params["default"] is not None else keep_default
+        if default is not None:
+            body["default"] = default
+        if params["region"] is not None:
+            body["region"] = params["region"]
+        changed_before = self.changed
+        try:
+            answer = self.write("POST", LINKS, body)
+        except (NetworkError, APIError) as exc:
+            if isinstance(exc, APIError) and exc.status < 500:
+                self.changed = changed_before
+                raise
+            # Not repeated blindly: read again to learn whether SendGrid created the link.
+            link = self.lookup()
+            if link is None:
+                self.changed = changed_before
+                raise
+        else:
+            link = from_api(answer) if isinstance(answer, dict) else self.predict(body)
+        link["subusers"] = []
+        link = self.validate_link(link)
+        return self.reconcile_subusers(link)
+
+    def predict(self, body):
+        """The link SendGrid would create from ``body`` (check mode)."""
+        region = body.get("region") or "us"
+        dns = {}
+        if body.get("subdomain"):
+            dns["domain_cname"] = {
+                "valid": False,
+                "type": "cname",
+                "host": "%s.%s" % (body["subdomain"], body["domain"]),
+                "data": EU_TARGET if region == "eu" else "sendgrid.net",
+            }
+        return {
+            "id": None,
+            "domain": body["domain"],
+            "subdomain": body.get("subdomain"),
+            "default": bool(body.get("default")),
+            "region": region,
+            "valid": False,
+            "legacy": False,
+            "username": None,
+            "user_id": None,
+            "dns": dns,
+        }
+
+    def update(self, current):
+        params = self.params
+        desired = {"default": params["default"], "region": params["region"]}
+        changed = changed_options(self.to_options(current), desired)
+        conflicts = [name for name in changed if name in REPLACE_ONLY]
+        if conflicts:
+            what = ", ".join("%s (is %r, wanted %r)" % (name, current[name], desired[name]) for name in conflicts)
+            if not params["replace"]:
+                raise InputError(
+                    "branded link %s (id %s) cannot be changed in place: %s. Set replace=true to delete it and create it again"
+                    % (link_name(current), current["id"], what)
+                )
+            self.write("DELETE", link_path(current["id"]), not_found_ok=True)
+            return self.create(keep_default=current["default"])
+        link = dict(current)
+        if "default" in changed:
+            answer = self.write("PATCH", link_path(link["id"]), {"default": params["default"]})
+            if isinstance(answer, dict):
+                subusers = link.get("subusers")
+                link = from_api(answer)
+                if subusers is not None:
+                    link["subusers"] = subusers
+            else:
+                link["default"] = params["default"]
+        link = self.validate_link(link)
+        return self.reconcile_subusers(link)
+
+    def validate_link(self, link):
+        validation = self.validate("link branding %s" % link_name(link), link_path(link["id"], "validate"), link["valid"])
+        if validation and validation.get("valid"):
+            link = dict(link, valid=True)
+            dns = {}
+            for key, record in (link.get("dns") or {}).items():
+                result = validation["results"].get(key)
+                dns[key] = dict(record, valid=result["valid"]) if isinstance(record, dict) and result else record
+            link["dns"] = dns
+        return link
+
+    def reconcile_subusers(self, link):
+        wanted = self.params["subusers"]
+        if wanted is None:
+            return link
+        members = set(link.get("subusers") or ())
+        for name in missing_items(members, wanted):
+            # Associating the same subuser again cannot create anything, so it may be repeated.
+            self.write("POST", link_path(link["id"], "subuser"), {"username": name}, retry_safe=True)
+            members.add(name)
+        if self.params["purge_subusers"]:
+            for name in sorted(members - set(wanted)):
+                self.write("DELETE", SUBUSER_LINK, query={"username": name}, not_found_ok=True)
+                members.discard(name)
+        return dict(link, subusers=sorted(members))
+
+    def delete(self, current):
+        self.write("DELETE", link_path(current["id"]), not_found_ok=True)
+
+    # -- result ----------------------------------------------------------------------------
+
+    def result(self, obj):
+        if obj is None:
+            return {"link": {}, "dns_records": []}
+        link = {key: obj[key] for key in ("id", "domain", "subdomain", "default", "region", "valid", "legacy", "username", "user_id")}
+        if self.manages_subusers():
+            link["subusers"] = list(obj.get("subusers") or [])
+        return {"link": link, "dns_records": dns_records(obj["dns"])}
+
+
+def dns_records(dns):
+    """``domain_cname`` first, then ``owner_cname``, then anything else SendGrid adds."""
+    order = ["domain_cname", "owner_cname"]
+    ordered = {key: dns[key] for key in order if key in dns}
+    ordered.update((key, value) for key, value in dns.items() if key not in ordered)
+    return normalise_dns_records(ordered)
+
+
+def main():
+    argument_spec = dict(
+        domain=dict(type="str", required=True),
+        subdomain=dict(type="str"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        default=dict(type="bool"),
+        region=dict(type="str", choices=["us", "eu"]),
+        replace=dict(type="bool", default=False),
+        subusers=dict(type="list", elements="str"),
+        purge_subusers=dict(type="bool", default=False),
+    )
+    argument_spec.update(validation_argument_spec())
+    module = SendGridModule(argument_spec=argument_spec, supports_check_mode=True)
+    run_resource(module, LinkBranding)
+
+
+if __name__ == "__main__":
+    main()
