@@ -1,0 +1,36 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Fixtures shared by every test directory: one simulator process per test session."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.simulator.control import start_simulator
+
+TEST_API_KEY = "SG.test-key"
+
+
+@pytest.fixture(scope="session")
+def simulator_session():
+    """The simulator process of this session (started on first use, key ``SG.test-key``)."""
+    sim = start_simulator(api_key=TEST_API_KEY)
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+@pytest.fixture
+def simulator(simulator_session):
+    """The session's simulator, emptied for this test: state, request log, faults, DNS
+    table, rate limit and config are back to their start values. Yields the control client
+    (``.base_url``, ``.api_key``, ``.auth_headers()``, ``.seed()``, ...)."""
+    sim = simulator_session
+    sim.reset()
+    sim.clear_requests()
+    sim.clear_faults()
+    sim.clear_dns()
+    yield sim

@@ -1,0 +1,5 @@
+"""A stateful simulator of the parts of the SendGrid v3 API this collection uses.
+
+Start it with ``python -m tests.simulator`` from the repository root; see README.md
+beside this file for every option and the ``/_simulator/`` control API.
+"""
