@@ -9,8 +9,8 @@ tree would contain.  Outside a git work tree every file is copied except the usu
 build, cache and virtualenv folders.
 
 Files are only rewritten when their content or mode changed, files that are no longer
-listed are removed, and ``tests/output/`` in DEST is left alone: ansible-test keeps its
-delegation virtualenv and results there, which is what makes later runs fast.
+listed are removed, and ``tests/output/`` and ``.git/`` in DEST are left alone: ansible-test
+keeps its delegation virtualenv and results in the first, which is what makes later runs fast.
 
 Only the standard library is used, so it runs before .venv exists.
 """
@@ -24,8 +24,10 @@ import stat
 import subprocess
 import sys
 
-# Paths (relative to DEST) that belong to DEST and are never removed or copied over.
-KEEP_PREFIXES = ('tests/output/',)
+# Paths (relative to DEST) that belong to DEST and are never removed or copied over:
+# ansible-test's output/caches, and the throw-away .git that tells ansible-test which files
+# the copy holds (see harness.sh).
+KEEP_PREFIXES = ('tests/output/', '.git/')
 
 # Used only when SRC is not a git work tree.
 WALK_SKIP_DIRS = {'.git', '.build', '.cache', '.mypy_cache', '.nox', '.pytest_cache', '.ruff_cache', '.tox', '__pycache__'}
@@ -77,7 +79,7 @@ def remove(path: str) -> None:
 
 
 def sync(src: str, dest: str) -> tuple[int, int, int]:
-    files = [f for f in list_files(src) if not f.startswith(KEEP_PREFIXES)]
+    files = [f for f in list_files(src) if not f.startswith(KEEP_PREFIXES) and f != '.git']
     wanted = set(files)
     copied = unchanged = removed = 0
 
@@ -98,18 +100,22 @@ def sync(src: str, dest: str) -> tuple[int, int, int]:
             shutil.copy2(src_path, dest_path)
         copied += 1
 
-    # Remove whatever is no longer part of the source (bottom-up so empty folders go too).
-    for dirpath, dirnames, filenames in os.walk(dest, topdown=False):
-        rel_dir = os.path.relpath(dirpath, dest)
-        rel_dir = '' if rel_dir == '.' else rel_dir + '/'
-        if (rel_dir + '/').startswith(KEEP_PREFIXES) or rel_dir.startswith(KEEP_PREFIXES):
-            continue
+    # Remove whatever is no longer part of the source; tests/output/ is pruned from the walk.
+    for dirpath, dirnames, filenames in os.walk(dest):
+        rel_dir = os.path.relpath(dirpath, dest).replace(os.sep, '/')
+        prefix = '' if rel_dir == '.' else rel_dir + '/'
+        dirnames[:] = [d for d in dirnames if not (prefix + d + '/').startswith(KEEP_PREFIXES)]
         for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
-            rel = rel_dir + name
-            if rel not in wanted and not rel.startswith(KEEP_PREFIXES):
+            if prefix + name not in wanted:
                 remove(os.path.join(dirpath, name))
                 removed += 1
-        if rel_dir and not os.listdir(dirpath) and not rel_dir.startswith(KEEP_PREFIXES) and not KEEP_PREFIXES[0].startswith(rel_dir):
+
+    # Drop folders left empty (bottom-up), keeping tests/output/ and its parents.
+    for dirpath, _dirnames, _filenames in os.walk(dest, topdown=False):
+        rel_dir = os.path.relpath(dirpath, dest).replace(os.sep, '/')
+        if rel_dir == '.' or any(p.startswith(rel_dir + '/') or (rel_dir + '/').startswith(p) for p in KEEP_PREFIXES):
+            continue
+        if not os.listdir(dirpath):
             os.rmdir(dirpath)
 
     return copied, unchanged, removed
@@ -120,7 +126,7 @@ def main(argv: list[str]) -> int:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     src, dest = os.path.abspath(argv[1]), os.path.abspath(argv[2])
-    if dest == src or dest.startswith(src + os.sep) and not os.path.relpath(dest, src).startswith('.build' + os.sep):
+    if dest == src or src.startswith(dest + os.sep):
         print(f'sync_tree: refusing to mirror {src} into {dest}', file=sys.stderr)
         return 2
     os.makedirs(dest, exist_ok=True)

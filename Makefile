@@ -1,0 +1,60 @@
+# mailops.sendgrid developer commands. The logic lives in tests/tools/harness.sh (see tests/tools/README.md).
+#
+#   make test         the one test command (README and CI): venv, lint, ansible-test sanity, pytest
+#   make sanity       ansible-test sanity only (on a copy under .build/sanity)
+#   make units        pytest tests/unit tests/simulator_tests
+#   make integration  pytest tests/integration (real ansible-playbook against the simulator)
+#   make lint         antsibull-changelog lint, ruff check, yamllint
+#   make demo         python -m tests.tools.demo
+#   make venv         only (re)build .venv when requirements-dev.txt changed
+#   make clean        remove .build/ and caches (keeps .venv);  make distclean  also removes .venv
+#
+# Knobs: PYTHON=python3.11  VENV=.venv  PYTEST_WORKERS=auto (0 = no xdist)  PYTEST_ARGS=...  SANITY_ARGS=...
+
+PYTHON ?= python3.11
+VENV ?= .venv
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?=
+SANITY_ARGS ?=
+export PYTHON VENV PYTEST_WORKERS PYTEST_ARGS SANITY_ARGS
+
+HARNESS := bash tests/tools/harness.sh
+
+.DEFAULT_GOAL := help
+.PHONY: help test sanity units integration pytest lint demo venv link clean distclean
+
+help:
+	@sed -n '3,12p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
+
+test:
+	@$(HARNESS) test
+
+sanity:
+	@$(HARNESS) sanity
+
+units:
+	@$(HARNESS) units
+
+integration:
+	@$(HARNESS) integration
+
+pytest:
+	@$(HARNESS) pytest
+
+lint:
+	@$(HARNESS) lint
+
+demo:
+	@$(HARNESS) demo
+
+venv:
+	@$(HARNESS) venv
+
+link:
+	@$(HARNESS) link
+
+clean:
+	@$(HARNESS) clean
+
+distclean:
+	@$(HARNESS) distclean

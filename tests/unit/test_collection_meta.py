@@ -1,0 +1,154 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Collection-level consistency checks that cover every module automatically.
+
+The module list is read from ``plugins/modules/`` when the tests are collected, so adding a module
+adds its cases here; with no modules the parametrised tests simply have no cases.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+NAMESPACE, NAME = "mailops", "sendgrid"
+MODULES = sorted(p.stem for p in (REPO / "plugins" / "modules").glob("*.py") if p.stem != "__init__")
+
+# The options of the shared doc fragment (mailops.sendgrid.sendgrid) that every module must show.
+CONNECTION_OPTIONS = ("api_key", "api_url", "on_behalf_of")
+
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+
+
+def load_yaml(relpath):
+    with open(REPO / relpath, encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def collections_path():
+    """ANSIBLE_COLLECTIONS_PATH as the harness sets it; created here too so a bare `pytest` works."""
+    if os.environ.get("ANSIBLE_COLLECTIONS_PATH"):
+        return os.environ["ANSIBLE_COLLECTIONS_PATH"]
+    root = REPO / ".build" / "collections"
+    link = root / "ansible_collections" / NAMESPACE / NAME
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(REPO, target_is_directory=True)
+    return str(root)
+
+
+def module_documentation(module):
+    """The parsed DOCUMENTATION of a module file, read without importing it."""
+    tree = ast.parse((REPO / "plugins" / "modules" / (module + ".py")).read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "DOCUMENTATION" for t in node.targets):
+            return yaml.safe_load(ast.literal_eval(node.value))
+    raise AssertionError("plugins/modules/%s.py has no DOCUMENTATION" % module)
+
+
+# --- galaxy.yml -------------------------------------------------------------------------------
+
+
+def test_galaxy_identity():
+    galaxy = load_yaml("galaxy.yml")
+    assert galaxy["namespace"] == NAMESPACE
+    assert galaxy["name"] == NAME
+    assert isinstance(galaxy.get("version"), str) and SEMVER.match(galaxy["version"]), (
+        "galaxy.yml needs a semantic version string, got %r" % galaxy.get("version")
+    )
+
+
+# --- meta/runtime.yml ---------------------------------------------------------------------------
+
+
+def test_action_group_lists_exactly_the_modules():
+    runtime = load_yaml("meta/runtime.yml")
+    group = (runtime.get("action_groups") or {}).get("sendgrid")
+    assert isinstance(group, list), "meta/runtime.yml needs action_groups.sendgrid as a list (may be empty)"
+    assert sorted(group) == MODULES, (
+        "meta/runtime.yml action_groups.sendgrid must list exactly the modules in plugins/modules/ "
+        "(missing: %s, unknown: %s)" % (sorted(set(MODULES) - set(group)), sorted(set(group) - set(MODULES)))
+    )
+    assert group == MODULES, "meta/runtime.yml action_groups.sendgrid must be sorted: %s" % MODULES
+
+
+# --- changelog --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def changelog_mentions():
+    """Every word that could name a module in a fragment or in the released changelog."""
+    words = set()
+    for fragment in (REPO / "changelogs" / "fragments").glob("*"):
+        if fragment.is_file() and fragment.suffix in (".yml", ".yaml"):
+            words.update(re.findall(r"[A-Za-z0-9_.]+", fragment.read_text(encoding="utf-8")))
+    changelog = load_yaml("changelogs/changelog.yaml") or {}
+    released = set()
+    for version, release in (changelog.get("releases") or {}).items():
+        released.add(str(version))
+        for plugin in (release or {}).get("modules") or []:
+            words.add(plugin.get("name", ""))
+    return words, released
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_module_reaches_the_changelog(module, changelog_mentions):
+    """A module is in the changelog: named in a fragment, already released, or new in the coming version.
+
+    antsibull-changelog lists a module under "New Modules" of the release its ``version_added`` names,
+    so a module whose version_added is galaxy.yml's (unreleased) version needs no fragment.
+    """
+    words, released = changelog_mentions
+    if module in words or "%s.%s.%s" % (NAMESPACE, NAME, module) in words:
+        return
+    version_added = str(module_documentation(module).get("version_added", ""))
+    upcoming = str(load_yaml("galaxy.yml")["version"])
+    assert version_added == upcoming and upcoming not in released, (
+        "%s is not in the changelog: give it version_added: %s in DOCUMENTATION (unreleased version from galaxy.yml) "
+        "or mention it in a changelogs/fragments/*.yml fragment (version_added is %r; released versions: %s)"
+        % (module, upcoming, version_added or None, sorted(released) or "none")
+    )
+
+
+# --- ansible-doc ------------------------------------------------------------------------------
+
+
+def ansible_doc_command():
+    local = Path(sys.executable).parent / "ansible-doc"
+    return str(local) if local.exists() else "ansible-doc"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_ansible_doc_renders(module):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path(), ANSIBLE_NOCOLOR="1", ANSIBLE_PAGER="cat", PAGER="cat")
+    env.pop("ANSIBLE_COLLECTIONS_PATHS", None)
+    fqcn = "%s.%s.%s" % (NAMESPACE, NAME, module)
+    proc = subprocess.run(
+        [ansible_doc_command(), "-t", "module", fqcn],
+        check=False,
+        env=env,
+        cwd=str(REPO),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, "ansible-doc %s failed (rc=%s):\n%s\n%s" % (fqcn, proc.returncode, proc.stdout, proc.stderr)
+    assert "ERROR" not in proc.stderr, proc.stderr
+    assert fqcn in proc.stdout, proc.stdout
+    for option in CONNECTION_OPTIONS:
+        assert re.search(r"\b%s\b" % option, proc.stdout), "%s: option %s (doc fragment mailops.sendgrid.sendgrid) missing from ansible-doc:\n%s" % (
+            fqcn,
+            option,
+            proc.stdout,
+        )
