@@ -74,6 +74,7 @@ attributes:
     description: Shows the object before and after, in the same shape as the module's options.
   action_group:
     support: full
+    description: Use C(group/mailops.sendgrid.sendgrid) in C(module_defaults) to set default values for this module.
     membership:
       - mailops.sendgrid.sendgrid
 """
@@ -83,12 +84,15 @@ attributes:
 attributes:
   check_mode:
     support: full
+    description: Can run in check mode and return the same information as without it.
     details: This module only reads, so it runs the same in check mode.
   diff_mode:
     support: N/A
+    description: Will not return details on what has changed (or possibly needs changing) in C(--diff) mode.
     details: This module does not change anything.
   action_group:
     support: full
+    description: Use C(group/mailops.sendgrid.sendgrid) in C(module_defaults) to set default values for this module.
     membership:
       - mailops.sendgrid.sendgrid
 """
