@@ -1,0 +1,211 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sendgrid_ip
+short_description: Manage the settings of one dedicated IP of a SendGrid account
+version_added: 0.1.0
+description:
+  - Manage the settings of one dedicated IP address that SendGrid lets an API client change.
+    Today that is the automated IP warmup, started and stopped through SendGrid's IP warmup endpoints.
+  - The module does not add or remove IPs from the account (that is a purchase) and does not change
+    pool membership (use M(mailops.sendgrid.sendgrid_ip_pool)) or reverse DNS
+    (use M(mailops.sendgrid.sendgrid_reverse_dns)).
+  - Returns the IP as SendGrid describes it, with its pools, warmup state, reverse DNS and subusers.
+  - When nothing has to change, the module sends exactly one request (C(GET /v3/ips/{ip})).
+author:
+  - mailops.sendgrid contributors (!UNKNOWN)
+extends_documentation_fragment:
+  - mailops.sendgrid.sendgrid
+  - mailops.sendgrid.sendgrid.attributes
+options:
+  ip:
+    description:
+      - The dedicated IPv4 address. It must be an IP of the account (or, with O(on_behalf_of), one assigned to that subuser).
+      - Checked to be an IPv4 address before any request is sent.
+    type: str
+    required: true
+  warmup:
+    description:
+      - V(true) puts the IP into SendGrid's automated warmup if it is not warming up already;
+        V(false) takes it out of warmup if it is warming up.
+      - Omit to leave the warmup state alone.
+    type: bool
+notes:
+  - Needs the API key scopes C(ips.read), plus C(ips.warmup.create) to start and C(ips.warmup.delete) to stop a warmup.
+  - An IP that is not on the account makes the module fail with a message that names the IP.
+seealso:
+  - module: mailops.sendgrid.sendgrid_ip_info
+  - module: mailops.sendgrid.sendgrid_ip_pool
+  - name: IP warmup API
+    description: SendGrid's description of the automated warmup schedule.
+    link: https://www.twilio.com/docs/sendgrid/api-reference/ip-warmup
+"""
+
+EXAMPLES = r"""
+- name: Warm up a newly purchased IP
+  mailops.sendgrid.sendgrid_ip:
+    ip: 192.0.2.10
+    warmup: true
+
+- name: The IP has a reputation now, stop limiting it
+  mailops.sendgrid.sendgrid_ip:
+    ip: 192.0.2.10
+    warmup: false
+
+- name: Read one IP (no change is made without options)
+  mailops.sendgrid.sendgrid_ip:
+    ip: 192.0.2.10
+  register: dedicated
+
+- name: Show its pools
+  ansible.builtin.debug:
+    msg: "{{ dedicated.ip.pools }}"
+"""
+
+RETURN = r"""
+ip:
+  description:
+    - The IP after the run, as SendGrid describes it. In check mode, the IP as it would be.
+  returned: success
+  type: dict
+  contains:
+    ip:
+      description: The IP address.
+      type: str
+      sample: 192.0.2.10
+    pools:
+      description: Names of the IP pools the IP belongs to, sorted.
+      type: list
+      elements: str
+      sample: [transactional]
+    warmup:
+      description: Whether the IP is in SendGrid's automated warmup.
+      type: bool
+      sample: true
+    start_date:
+      description:
+        - Unix time when the warmup started; V(null) when the IP is not warming up.
+        - In check mode, when the warmup would start, the time of the run.
+      type: int
+      sample: 1700000000
+    rdns:
+      description: The reverse DNS name of the IP; V(null) when it has none.
+      type: str
+      sample: o1.email.example.com
+    whitelabeled:
+      description: Whether the IP has a reverse DNS record.
+      type: bool
+      sample: true
+    subusers:
+      description: Subusers that may send from the IP.
+      type: list
+      elements: str
+      sample: [eu-marketing]
+  sample:
+    ip: 192.0.2.10
+    pools: [transactional]
+    warmup: true
+    start_date: 1700000000
+    rdns: o1.email.example.com
+    whitelabeled: true
+    subusers: []
+"""
+
+import time
+from urllib.parse import quote
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, NetworkError, SendGridError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
+    SendGridModule,
+    SendGridResource,
+    run_resource,
+    validate_ipv4,
+)
+
+
+def normalise_ip(item):
+    """One IP as the API describes it, with stable list orders and every key present."""
+    return {
+        "ip": item.get("ip"),
+        "pools": sorted(item.get("pools") or ()),
+        "warmup": bool(item.get("warmup")),
+        "start_date": item.get("start_date"),
+        "rdns": item.get("rdns") or None,
+        "whitelabeled": bool(item.get("whitelabeled", bool(item.get("rdns")))),
+        "subusers": list(item.get("subusers") or ()),
+    }
+
+
+class DedicatedIP(SendGridResource):
+    def check_input(self):
+        self.params["ip"] = validate_ipv4(self.params["ip"], "ip")
+
+    def find(self):
+        item = self.client.get("/v3/ips/%s" % quote(self.params["ip"], safe=""), not_found_ok=True)
+        return None if item is None else normalise_ip(item)
+
+    def to_options(self, obj):
+        return {"ip": obj["ip"], "warmup": obj["warmup"]}
+
+    def create(self):
+        # Buying an IP is not something this module does: an unknown IP is an error.
+        ip = self.params["ip"]
+        whose = "the subuser %s" % self.params["on_behalf_of"] if self.params["on_behalf_of"] else "this SendGrid account"
+        raise SendGridError("IP %s is not a dedicated IP of %s (GET /v3/ips/%s answered 404)" % (ip, whose, ip), status=404)
+
+    def update(self, current):
+        ip = dict(current)
+        warmup = self.params["warmup"]
+        if warmup is None or warmup == current["warmup"]:
+            return ip
+        if warmup:
+            try:
+                answer = self.write("POST", "/v3/ips/warmup", {"ip": ip["ip"]})
+            except (APIError, NetworkError) as exc:
+                if isinstance(exc, APIError) and exc.status < 500:
+                    raise
+                # The POST is not repeated blindly; read again to learn whether it took effect.
+                again = self.find()
+                if again is None or not again["warmup"]:
+                    raise
+                return again
+            ip["warmup"] = True
+            ip["start_date"] = self.start_date(answer)
+        else:
+            # 404 here means the warmup ended between the read and this request: the goal is reached.
+            self.write("DELETE", "/v3/ips/warmup/%s" % quote(ip["ip"], safe=""), not_found_ok=True)
+            ip["warmup"] = False
+            ip["start_date"] = None
+        return ip
+
+    def start_date(self, answer):
+        """The warmup start SendGrid reported; in check mode, the time of this run."""
+        if self.check_mode:
+            return int(time.time())
+        for entry in answer or ():
+            if isinstance(entry, dict) and entry.get("ip") == self.params["ip"]:
+                return entry.get("start_date")
+        return None
+
+    def result(self, obj):
+        return {"ip": obj}
+
+
+def main():
+    module = SendGridModule(
+        argument_spec=dict(
+            ip=dict(type="str", required=True),
+            warmup=dict(type="bool"),
+        ),
+        supports_check_mode=True,
+    )
+    run_resource(module, DedicatedIP)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sendgrid_ip_pool_info
+short_description: List SendGrid IP pools and their member IPs
+version_added: 0.1.0
+description:
+  - List the IP pools of a SendGrid account, or one pool by name, each with its member IPs.
+  - Each item has the shape of the options of M(mailops.sendgrid.sendgrid_ip_pool) (C(name), C(ips)),
+    so it can be fed back to that module.
+  - One pool costs one request. All pools cost the pool list plus the account's IP list (every page of it),
+    whose items name the pools each IP belongs to, however many pools there are.
+author:
+  - mailops.sendgrid contributors (!UNKNOWN)
+extends_documentation_fragment:
+  - mailops.sendgrid.sendgrid
+  - mailops.sendgrid.sendgrid.info_attributes
+options:
+  name:
+    description:
+      - Only the pool with this exact name, 1 to 64 characters. Omit for all pools.
+    type: str
+notes:
+  - Needs the API key scopes C(ips.pools.read) and, without O(name), C(ips.read).
+  - SendGrid says that an IP added to a pool may take up to 60 seconds to show up in reads.
+seealso:
+  - module: mailops.sendgrid.sendgrid_ip_pool
+  - module: mailops.sendgrid.sendgrid_ip_info
+"""
+
+EXAMPLES = r"""
+- name: All pools
+  mailops.sendgrid.sendgrid_ip_pool_info:
+  register: pools
+
+- name: Pools without any IP
+  ansible.builtin.debug:
+    msg: "{{ pools.pools | rejectattr('ips') | map(attribute='name') | list }}"
+
+- name: One pool
+  mailops.sendgrid.sendgrid_ip_pool_info:
+    name: transactional
+  register: transactional
+
+- name: Copy its membership to another pool
+  mailops.sendgrid.sendgrid_ip_pool:
+    name: transactional-copy
+    ips: "{{ transactional.pools[0].ips }}"
+  when: transactional.pools | length > 0
+"""
+
+RETURN = r"""
+pools:
+  description:
+    - The pools, sorted by name. Empty when there is none or O(name) does not exist.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Name of the pool.
+      type: str
+      sample: transactional
+    ips:
+      description: Member IPs, sorted.
+      type: list
+      elements: str
+      sample: [192.0.2.10, 192.0.2.11]
+  sample:
+    - name: marketing
+      ips: []
+    - name: transactional
+      ips: [192.0.2.10, 192.0.2.11]
+"""
+
+from urllib.parse import quote
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
+    SendGridModule,
+    validate_length,
+)
+
+POOL_NAME_MAX = 64
+PAGE_SIZE = 500
+
+
+def member_ips(values):
+    """Sorted as sendgrid_ip_pool sorts them. Strings in the spec; older answers carry ``{"ip": ...}`` objects."""
+    ips = {value if isinstance(value, str) else (value or {}).get("ip") for value in values or ()}
+    return sorted(ip for ip in ips if ip)
+
+
+def one_pool(client, name):
+    pool = client.get("/v3/ips/pools/%s" % quote(name, safe=""), not_found_ok=True)
+    if pool is None:
+        return []
+    return [{"name": pool.get("pool_name") or name, "ips": member_ips(pool.get("ips"))}]
+
+
+def all_pools(client):
+    names = [item.get("name") for item in client.get("/v3/ips/pools") or () if isinstance(item, dict) and item.get("name")]
+    if not names:
+        return []
+    members = dict((name, set()) for name in names)
+    for item in client.paginate("/v3/ips", limit=PAGE_SIZE):
+        if not isinstance(item, dict) or not item.get("ip"):
+            continue
+        for pool in item.get("pools") or ():
+            if pool in members:
+                members[pool].add(item["ip"])
+    return [{"name": name, "ips": member_ips(members[name])} for name in sorted(set(names))]
+
+
+def gather(module):
+    name = module.params["name"]
+    if name is not None:
+        validate_length(name, "name", POOL_NAME_MAX)
+        return dict(changed=False, pools=one_pool(module.client, name))
+    return dict(changed=False, pools=all_pools(module.client))
+
+
+def main():
+    module = SendGridModule(
+        argument_spec=dict(name=dict(type="str")),
+        supports_check_mode=True,
+    )
+    module.run(lambda: gather(module))
+
+
+if __name__ == "__main__":
+    main()
