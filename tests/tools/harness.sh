@@ -79,7 +79,7 @@ stage_venv() {
                 die "venv: pip install -r requirements-dev.txt failed"
             }
         printf '%s\n' "$want" >"$STAMP"
-        note "venv ready: $("$VENV/bin/ansible" --version | head -n1)"
+        note "venv ready: $("$VENV/bin/python" -c 'from ansible.release import __version__ as v; print("ansible-core " + v)')"
     )
 }
 
