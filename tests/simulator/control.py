@@ -14,6 +14,7 @@ import json
 import os
 import pathlib
 import queue
+import ssl
 import subprocess
 import sys
 import threading
@@ -32,11 +33,14 @@ class Simulator:
     """Talks to a running simulator; ``process`` is set when ``start_simulator`` owns it."""
 
     def __init__(self, base_url: str, api_key: str = "SG.simulator",
-                 process: Optional[subprocess.Popen] = None, timeout: float = 30.0):
+                 process: Optional[subprocess.Popen] = None, timeout: float = 30.0,
+                 cafile: Optional[str] = None):
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         self.process = process
         self.timeout = timeout
+        # With --tls-cert a self-signed certificate is its own CA: trust it for control calls.
+        self._ssl_context = ssl.create_default_context(cafile=cafile) if cafile else None
 
     # -- plumbing --------------------------------------------------------------------
     def control(self, method: str, name: str, body: Any = None) -> Any:
@@ -46,7 +50,8 @@ class Simulator:
                                          method=method,
                                          headers={"Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout,
+                                        context=self._ssl_context) as response:
                 raw = response.read()
         except urllib.error.HTTPError as err:
             detail = err.read().decode("utf-8", "replace")
@@ -182,7 +187,7 @@ def start_simulator(api_key: str = "SG.simulator", *, host: str = "127.0.0.1",
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=stderr, text=True)
     base_url = _first_line(process, startup_timeout)
-    return Simulator(base_url, api_key, process)
+    return Simulator(base_url, api_key, process, cafile=tls_cert)
 
 
 def _first_line(process: subprocess.Popen, timeout: float) -> str:

@@ -6,12 +6,14 @@ never reachable through the ``/v3/`` paths that clients use.
 from __future__ import annotations
 
 import ipaddress
+import sys
+import traceback
 from typing import Any, Callable, Optional
 
 from . import domains, links, reverse_dns
 from .ips import render_ip
 from .routing import require_ipv4
-from .state import DEFAULT_CONFIG, ApiKey, Domain, Link, Pool, ReverseDns, Store, now
+from .state import DEFAULT_CONFIG, ApiError, ApiKey, Domain, Link, Pool, ReverseDns, Store, now
 
 SEED_IP_NETWORK = ipaddress.ip_network("198.18.0.0/15")  # RFC 2544 benchmark range
 
@@ -73,8 +75,11 @@ class ControlApi:
                 return handler(body, query)
         except ControlError as err:
             return err.status, {"error": err.message}
-        except ValueError as err:
+        except (ValueError, TypeError, ApiError) as err:  # malformed control input
             return 400, {"error": str(err)}
+        except Exception as err:  # a simulator bug: answer it and show where it is
+            traceback.print_exc(file=sys.stderr)
+            return 500, {"error": f"internal error: {err}"}
 
     @property
     def store(self) -> Store:

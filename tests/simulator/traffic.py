@@ -125,7 +125,10 @@ class FaultRules:
         if when not in FAULT_WHEN:
             raise ValueError("when must be before or after")
         path = spec.get("path", ".*")
-        re.compile(path)  # fail now, not on the next request
+        try:
+            re.compile(path)  # fail now, not on the next request
+        except (re.error, TypeError) as err:
+            raise ValueError(f"path is not a valid regular expression: {err}") from None
         times = spec.get("times", 1)
         if times is not None and (not isinstance(times, int) or times < 1):
             raise ValueError("times must be a positive integer or null")
