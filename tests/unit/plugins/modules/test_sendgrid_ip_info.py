@@ -50,7 +50,16 @@ def test_all_ips_and_remaining(run):
         module,
         {},
         [
-            Call("GET", IPS, 200, [api_ip("192.0.2.10", pools=("tx", "mkt"), rdns="o1.email.example.com"), api_ip("192.0.2.11", warmup=True, start_date=1700000000, subusers=("eu-sub",))], query=page(0)),
+            Call(
+                "GET",
+                IPS,
+                200,
+                [
+                    api_ip("192.0.2.10", pools=("tx", "mkt"), rdns="o1.email.example.com"),
+                    api_ip("192.0.2.11", warmup=True, start_date=1700000000, subusers=("eu-sub",)),
+                ],
+                query=page(0),
+            ),
             Call("GET", REMAINING, 200, REMAINING_ANSWER),
         ],
     )

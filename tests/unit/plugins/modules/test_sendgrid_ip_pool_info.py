@@ -115,7 +115,10 @@ def test_server_error_is_retried(run):
     result = run(
         module,
         {"name": "tx"},
-        [Call("GET", POOLS + "/tx", 502, {"errors": [{"field": None, "message": "bad gateway"}]}), Call("GET", POOLS + "/tx", 200, {"pool_name": "tx", "ips": []})],
+        [
+            Call("GET", POOLS + "/tx", 502, {"errors": [{"field": None, "message": "bad gateway"}]}),
+            Call("GET", POOLS + "/tx", 200, {"pool_name": "tx", "ips": []}),
+        ],
     )
     assert result["pools"] == [{"name": "tx", "ips": []}]
 
