@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """A small client for the simulator's control API, shared by the tests, the benchmarks
 and the demo, plus ``start_simulator()`` which runs ``python -m tests.simulator`` as a
 subprocess. Standard library only, so anything that can run the simulator can drive it.

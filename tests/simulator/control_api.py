@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """The ``/_simulator/`` control API: set up accounts, IPs, DNS, faults and limits, seed
 objects in bulk, and read back the request log and the whole state. No auth: it is
 never reachable through the ``/v3/`` paths that clients use.

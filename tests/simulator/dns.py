@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """DNS sources used by the validate endpoints, and the record check itself.
 
 By default the simulator answers from an in-memory record table that tests fill through

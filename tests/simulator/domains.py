@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """Domain authentication, formerly "domain whitelabel" (``/v3/whitelabel/domains...``).
 
 A domain belongs to the account it was created in (or, when the parent passes

@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """IP addresses, IP warmup and IP pools (``/v3/ips...``).
 
 Dedicated IPs belong to the parent account; a subuser sees the ones assigned to it.

@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """Link branding, formerly "link whitelabel" (``/v3/whitelabel/links...``).
 
 Links are strictly scoped to the account they were created in. The list takes only

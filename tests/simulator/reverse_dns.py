@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """Reverse DNS, formerly "IP whitelabel" (``/v3/whitelabel/ips...``).
 
 A record maps ``o<n>.<subdomain>.<domain>`` to one dedicated IP; an IP has at most one.

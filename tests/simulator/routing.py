@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """Route table, the request context handed to endpoint functions, and small helpers.
 
 Every endpoint is a function ``handler(req) -> Response`` registered with its method,

@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """The HTTP side: one ``SimulatorApp`` (state + traffic controls) behind a standard-library
 ``ThreadingHTTPServer``.
 

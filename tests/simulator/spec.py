@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """Request validation against SendGrid's own OpenAPI files.
 
 The files are read at run time from ``--openapi-dir`` (never copied into this project).

@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """In-memory state of the simulated SendGrid account tree.
 
 One ``Store`` holds everything: the parent account and its subusers, the dedicated IPs

@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """The read side of the Subusers API (``GET /v3/subusers``): modules list subusers to find
 associations to remove. Subusers themselves are created through the control API."""
 

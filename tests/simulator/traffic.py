@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
 """What happens around a request: the request log, the rate limiter and injected faults.
 
 None of these ever sees or stores request headers, so the API key cannot leak into the
