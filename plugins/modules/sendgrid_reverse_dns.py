@@ -57,7 +57,8 @@ options:
     description:
       - When the IP's existing reverse DNS has another O(domain) or O(subdomain), delete it and create it again.
         The IP gets a new name and the new C(A) record must be published and validated again.
-      - When V(false), such a difference makes the module fail without changing anything.
+      - When V(false), such a difference makes the module fail without changing anything; the failure lists the
+        differing options in C(differences) and the existing reverse DNS in C(reverse_dns).
       - A legacy reverse DNS (created with SendGrid's old whitelabel tool) is replaced too, with a warning.
     type: bool
     default: false
@@ -384,6 +385,10 @@ class ReverseDns(SendGridResource):
     # -- writes -------------------------------------------------------------------------
 
     def create(self):
+        return self.validated(self.post_new())
+
+    def post_new(self):
+        """POST the reverse DNS the task asks for; answer it (predicted in check mode)."""
         params = self.params
         body = {"ip": params["ip"], "domain": params["domain"]}
         if params["subdomain"]:
@@ -401,7 +406,7 @@ class ReverseDns(SendGridResource):
                 self.changed = changed_before
                 raise exc
         if answer is None:  # check mode: SendGrid picks the id and the name
-            obj = {
+            return {
                 "id": None,
                 "ip": params["ip"],
                 "rdns": None,
@@ -412,9 +417,7 @@ class ReverseDns(SendGridResource):
                 "users": [],
                 "a_record": None,
             }
-        else:
-            obj = to_object(answer)
-        return self.validated(obj)
+        return to_object(answer)
 
     def update(self, current):
         names, text = self.differences(current)
@@ -435,7 +438,12 @@ class ReverseDns(SendGridResource):
         if current["legacy"]:
             self.warn("replacing the legacy %s (it differs in %s) with a new reverse DNS" % (self.describe(current), text))
         self.write("DELETE", rdns_path(current["id"]), not_found_ok=True)
-        return self.create()
+        try:
+            obj = self.post_new()
+        except SendGridError as exc:
+            exc.message = "%s (the previous %s was already deleted)" % (exc.message, self.describe(current))
+            raise
+        return self.validated(obj)
 
     def delete(self, current):
         names = [name for name in ("domain", "subdomain") if self.params[name] is not None and self.params[name] != current[name]]

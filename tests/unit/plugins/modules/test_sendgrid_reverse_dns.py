@@ -180,6 +180,25 @@ def test_replace_deletes_and_creates(run):
     }
 
 
+def test_replace_create_failure_says_the_old_one_is_gone(run):
+    error = {"errors": [{"field": "domain", "message": "invalid domain"}]}
+    result = run(
+        module,
+        {"ip": IP, "domain": "example.org", "subdomain": "mail", "replace": True},
+        [
+            lookup(answer=[entry()]),
+            Call("DELETE", RDNS + "/11", 204),
+            Call("POST", RDNS, 400, error, body={"ip": IP, "domain": "example.org", "subdomain": "mail"}),
+        ],
+    )
+    assert result["failed"] is True
+    assert result["changed"] is True
+    assert result["msg"] == (
+        "SendGrid API request POST /v3/whitelabel/ips failed with HTTP 400: domain: invalid domain "
+        "(the previous reverse DNS o1.email.example.com of IP 192.0.2.10 was already deleted)"
+    )
+
+
 def test_replace_without_difference_is_no_change(run):
     result = run(module, dict(PRESENT, replace=True), [lookup(answer=[entry()])])
     assert result["changed"] is False
