@@ -1,0 +1,846 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sendgrid_domain_auth
+short_description: Manage SendGrid domain authentication (SPF and DKIM for your sending domain)
+version_added: 0.1.0
+description:
+  - Create, update, validate and delete an authenticated domain (formerly "domain whitelabel"), the SendGrid object
+    that makes mail from O(domain) pass SPF and DKIM.
+  - An authenticated domain is identified by O(domain), O(subdomain) and O(username), in the account the request is made
+    for (the parent account, or the subuser or customer account named by O(on_behalf_of)).
+  - The module returns the DNS records to publish (RV(dns_records)), can ask SendGrid to validate them, keeps the custom
+    SPF IPs and the default flag as declared, and associates the domain with subusers of the parent account.
+  - Only the options you set are compared and changed. An option you leave out is left as it is.
+author:
+  - mailops.sendgrid contributors
+extends_documentation_fragment:
+  - mailops.sendgrid.sendgrid
+  - mailops.sendgrid.sendgrid.attributes
+options:
+  domain:
+    description:
+      - The domain to authenticate, normally the domain of your From address, for example V(example.com).
+      - Must be a valid DNS name; it is checked before any request. Compared case-insensitively, without a trailing dot.
+    type: str
+    required: true
+  subdomain:
+    description:
+      - The subdomain SendGrid uses as return path, for example V(em) for C(em.example.com).
+      - Relative to O(domain). V(em.example.com) is refused for O(domain=example.com), because the records would be
+        published as C(em.example.com.example.com).
+      - When omitted, the module adopts the one existing entry of O(domain), or lets SendGrid choose the subdomain
+        (C(em) and four digits) when it creates one. When O(domain) has several entries, the module fails and lists
+        their subdomains, so that you can name one.
+      - The module keeps one entry per domain and O(username). When the entry of O(domain) has another subdomain,
+        this is a change SendGrid cannot make in place; see O(replace). With O(state=absent) only the entry with
+        exactly this subdomain is deleted.
+    type: str
+  username:
+    description:
+      - Create and manage the entry for this subuser (SendGrid's C(username) parameter). The subuser can then see and
+        change it. Use O(on_behalf_of) instead to work inside the subuser's account, or O(subusers) to let subusers
+        send with a domain of the parent account.
+      - When omitted, the entries of the account itself are managed and those of its subusers are ignored.
+      - Part of the identity, like O(subdomain). SendGrid cannot move an entry to another user; an entry of
+        another user is another entry.
+    type: str
+  state:
+    description:
+      - V(present) makes sure the entry exists as described; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  automatic_security:
+    description:
+      - V(true) lets SendGrid manage SPF and DKIM (three CNAME records, DKIM key rotation);
+        V(false) is manual security (one MX and TXT records you keep up to date yourself).
+      - Defaults to V(true) when the entry is created. When not set, an existing entry keeps what it has.
+      - Cannot be changed in place; see O(replace).
+    type: bool
+  custom_spf:
+    description:
+      - Whether SendGrid generates a custom SPF record listing O(ips) (manual security only, so it cannot be V(true)
+        together with O(automatic_security=true)).
+      - Changed in place. Omit it to leave it alone.
+    type: bool
+  default:
+    description:
+      - Whether this is the account's default (fallback) authenticated domain.
+      - Changed in place. When an entry becomes the default, SendGrid clears the flag of the previous default itself.
+      - Omit it to leave the flag alone. A playbook that declares several entries of one account should set
+        O(default=true) on one of them and leave it out (or set V(false)) on the others; two entries that both
+        declare V(true) take the flag from each other on every run.
+    type: bool
+  ips:
+    description:
+      - The IPv4 addresses of the custom SPF record. They must be IPs of the account.
+      - The exact list; compared as a set, order and duplicates do not matter. IPs that are missing are added and
+        IPs that are not listed are removed, one request each, with SendGrid's add-IP and remove-IP endpoints; the
+        entry is never recreated for this. V([]) removes every IP.
+      - Omit to leave the IPs alone.
+    type: list
+    elements: str
+  custom_dkim_selector:
+    description:
+      - A custom DKIM selector, exactly three lowercase letters or digits (for example V(sg1)); the DKIM records are
+        then C(<selector>._domainkey.<domain>) instead of SendGrid's C(s1)/C(s2) (or C(m1) with manual security).
+      - SendGrid does not return this setting; the module reads it back from the DKIM record names, so it does not
+        cause a change on every run.
+      - Omit to accept any selector for an existing entry. Cannot be changed in place; see O(replace).
+    type: str
+  region:
+    description:
+      - V(eu) pins the entry to SendGrid's EU infrastructure (for EU regional subusers); V(global) does not.
+        SendGrid uses V(global) when an entry is created without it.
+      - SendGrid does not return this setting. The module reads it back from the record values (the CNAME target of an
+        EU entry is under C(eu.sendgrid.net)). The records of an entry with manual security do not show the region;
+        for such an entry O(region) is only used when it is created and never compared, so it cannot cause a change
+        or a conflict on later runs.
+      - Omit to accept any region for an existing entry. Cannot be changed in place; see O(replace).
+    type: str
+    choices: [global, eu]
+  replace:
+    description:
+      - What to do when the existing entry differs in something SendGrid cannot change in place
+        (O(automatic_security), O(custom_dkim_selector), O(region), O(subdomain)), or has to change and is a legacy entry.
+      - V(false) fails with a message that names those options; nothing is changed.
+      - V(true) deletes the entry and creates it again. The new entry has a new id and new DNS records that have to be
+        published and validated again, so mail is not authenticated in between. It keeps the old entry's settings
+        unless the options say otherwise (default flag, custom SPF, IPs, subdomain), and it is associated with the
+        subusers listed in O(subusers); other subuser associations of the old entry are lost.
+    type: bool
+    default: false
+  subusers:
+    description:
+      - Usernames of subusers that may send with this domain of the parent account (SendGrid's association of a parent
+        domain with a subuser). Existing associations are kept unless O(purge_subusers=true).
+      - SendGrid only lets a parent account associate its own entries; SendGrid also documents that the entry must be
+        validated first. Set O(validate=true) together with O(subusers) on a new entry; the module validates before it
+        associates.
+      - Omit to leave the associations alone.
+    type: list
+    elements: str
+  subuser_association:
+    description:
+      - Which SendGrid endpoint associates a subuser. SendGrid has two styles and you choose which one the module uses.
+      - V(multi) (C(POST /v3/whitelabel/domains/{id}/subuser:add)) adds this domain to the subuser's domains
+        (up to five per subuser); the subuser keeps its other domains. Reads use C(GET /v3/whitelabel/domains/subuser/all).
+      - V(single) (C(POST /v3/whitelabel/domains/{id}/subuser)) is the one-domain-per-subuser association of the
+        SendGrid console; it replaces whatever domain the subuser had. Reads use C(GET /v3/whitelabel/domains/subuser).
+      - Either way, a subuser is disassociated with C(DELETE /v3/whitelabel/domains/{id}/subuser?username=), which
+        removes only this domain from it, never its other domains.
+    type: str
+    choices: [single, multi]
+    default: multi
+  purge_subusers:
+    description:
+      - Also remove the associations of subusers that are not listed in O(subusers).
+      - Uses the list of associated subusers that SendGrid includes in the domain object. When SendGrid's answer does
+        not include it, only listed subusers can be seen, nothing is purged and the module warns.
+      - Has no effect when O(subusers) is omitted.
+    type: bool
+    default: false
+  validate:
+    description:
+      - Ask SendGrid to validate the DNS records when the entry is not valid yet.
+      - A valid entry is not validated again, so a re-run sends no request for it.
+      - Publish the records from RV(dns_records) before validating.
+    type: bool
+    default: false
+  validate_timeout:
+    description:
+      - Seconds to keep asking SendGrid to validate until the entry is valid. V(0) asks once.
+    type: float
+    default: 0
+  validate_delay:
+    description:
+      - Seconds to wait between two validation requests.
+    type: float
+    default: 10
+  validate_failure:
+    description:
+      - What to do when the entry is still not valid after O(validate_timeout).
+      - V(fail) fails the task with SendGrid's reason for every invalid record; V(warn) only warns.
+        The reasons are in RV(validation) either way.
+    type: str
+    choices: [fail, warn]
+    default: fail
+notes:
+  - Needs the API key scope C(whitelabel.read), and C(whitelabel.create), C(whitelabel.update) and
+    C(whitelabel.delete) for changes.
+  - Lookup. SendGrid's C(domain) filter is a search (it also returns C(mail.example.com) and C(example.com.au) for
+    C(example.com)), so the module asks with the C(domain) filter (and C(username), or C(exclude_subusers=true) when
+    O(username) is not set), reads every page and then matches the domain exactly.
+  - Request budget. A run that changes nothing sends one request (one per page of the filtered list). Without the list
+    of associated subusers in SendGrid's answer, every subuser listed in O(subusers) adds one read. A creation sends
+    one read and one POST, plus one POST per subuser association and the validation requests when asked.
+    In check mode no write request is sent.
+  - A PATCH carries only the fields that differ (C(default), C(custom_spf)).
+  - A creating request that fails on a server or connection error is not repeated; the module reads the list again to
+    learn whether the entry was created.
+seealso:
+  - module: mailops.sendgrid.sendgrid_domain_auth_info
+  - module: mailops.sendgrid.sendgrid_link_branding
+  - name: Domain authentication (SendGrid documentation)
+    description: How domain authentication works and which records it needs.
+    link: https://www.twilio.com/docs/sendgrid/ui/account-and-settings/how-to-set-up-domain-authentication
+"""
+
+EXAMPLES = r"""
+- name: Authenticate example.com with automatic security, as the account's default
+  mailops.sendgrid.sendgrid_domain_auth:
+    domain: example.com
+    subdomain: em
+    default: true
+  register: auth
+
+# Names are fully qualified without the trailing dot. A DNS module that wants names relative
+# to the zone must get the zone stripped, or the records end up as em.example.com.example.com.
+- name: Publish the records in Route 53
+  amazon.aws.route53:
+    state: present
+    zone: example.com
+    record: "{{ item.name }}"
+    type: "{{ item.type }}"
+    value: "{{ item.value }}"
+    ttl: 3600
+  loop: "{{ auth.dns_records }}"
+
+- name: Validate, waiting up to 10 minutes for DNS, and let two subusers send with the domain
+  mailops.sendgrid.sendgrid_domain_auth:
+    domain: example.com
+    subdomain: em
+    validate: true
+    validate_timeout: 600
+    validate_delay: 30
+    subusers:
+      - shop-eu
+      - newsletter
+
+- name: Manual security with a custom SPF record listing two dedicated IPs and a custom DKIM selector
+  mailops.sendgrid.sendgrid_domain_auth:
+    domain: example.org
+    subdomain: mail
+    automatic_security: false
+    custom_spf: true
+    ips:
+      - 192.0.2.10
+      - 192.0.2.11
+    custom_dkim_selector: sg1
+
+- name: An entry created by the parent for a subuser, pinned to the EU
+  mailops.sendgrid.sendgrid_domain_auth:
+    domain: shop.example.eu
+    username: shop-eu
+    region: eu
+
+- name: An entry inside a subuser's own account
+  mailops.sendgrid.sendgrid_domain_auth:
+    on_behalf_of: newsletter
+    domain: news.example.com
+    subdomain: em
+
+- name: Switch to manual security (deletes and creates the entry again; publish and validate the new records)
+  mailops.sendgrid.sendgrid_domain_auth:
+    domain: example.org
+    subdomain: mail
+    automatic_security: false
+    replace: true
+
+- name: Delete an entry
+  mailops.sendgrid.sendgrid_domain_auth:
+    domain: example.org
+    subdomain: mail
+    state: absent
+"""
+
+RETURN = r"""
+domain:
+  description:
+    - The authenticated domain after the run, in the shape of the module's options plus what SendGrid assigns.
+      In check mode, the entry as it would be; values SendGrid assigns on creation (RV(domain.id),
+      RV(domain.user_id), RV(domain.username), and RV(domain.subdomain) when O(subdomain) is omitted) are then V(null).
+    - Empty when O(state=absent).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: The id of the entry.
+      type: int
+      sample: 1000001
+    domain:
+      description: The authenticated domain.
+      type: str
+      sample: example.com
+    subdomain:
+      description: The return-path subdomain.
+      type: str
+      sample: em
+    username:
+      description: The account the entry belongs to.
+      type: str
+      sample: parent
+    user_id:
+      description: The id of the account the entry belongs to.
+      type: int
+      sample: 1446440
+    automatic_security:
+      description: Whether SendGrid manages SPF and DKIM.
+      type: bool
+      sample: true
+    custom_spf:
+      description: Whether the entry uses a custom SPF record.
+      type: bool
+      sample: false
+    default:
+      description: Whether this is the account's default authenticated domain.
+      type: bool
+      sample: true
+    ips:
+      description: The IPs of the custom SPF record, sorted.
+      type: list
+      elements: str
+      sample: [192.0.2.10]
+    custom_dkim_selector:
+      description:
+        - The custom DKIM selector, read from the DKIM record names. V(null) when SendGrid's own selectors are used.
+      type: str
+      sample: sg1
+    region:
+      description:
+        - V(global) or V(eu), read from the record values. V(null) when the records do not show it (manual security).
+      type: str
+      sample: global
+    valid:
+      description: Whether SendGrid found the DNS records valid at its last validation.
+      type: bool
+      sample: false
+    legacy:
+      description: Whether the entry was made with the old whitelabel tool. Legacy entries cannot be changed, only replaced.
+      type: bool
+      sample: false
+    subusers:
+      description:
+        - Subusers associated with the entry, sorted. The complete list when SendGrid's answer includes it, otherwise
+          the subusers listed in O(subusers) that are associated.
+      returned: when known
+      type: list
+      elements: str
+      sample: [newsletter, shop-eu]
+dns_records:
+  description:
+    - The DNS records to publish, in SendGrid's order. With automatic security three CNAME records
+      (C(mail_cname), C(dkim1), C(dkim2)); with manual security an MX record and TXT records (C(mail_server),
+      C(subdomain_spf), C(domain_spf) with custom SPF, C(dkim)).
+    - Names are fully qualified without the trailing dot; types are upper case.
+    - Empty when O(state=absent), and in check mode for an entry that does not exist yet (SendGrid computes them).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The record's name.
+      type: str
+      sample: em.example.com
+    type:
+      description: The record type (V(CNAME), V(MX) or V(TXT)).
+      type: str
+      sample: CNAME
+    value:
+      description: The record's value.
+      type: str
+      sample: u1446440.wl001.sendgrid.net
+  sample:
+    - {name: em.example.com, type: CNAME, value: u1446440.wl001.sendgrid.net}
+    - {name: s1._domainkey.example.com, type: CNAME, value: s1.domainkey.u1446440.wl001.sendgrid.net}
+    - {name: s2._domainkey.example.com, type: CNAME, value: s2.domainkey.u1446440.wl001.sendgrid.net}
+validation:
+  description:
+    - The result of the validation this run asked for, with SendGrid's reason for every invalid record.
+    - Not returned when O(validate=false) or when the entry was valid already.
+  returned: when the module validated
+  type: dict
+  contains:
+    valid:
+      description: Whether every record is valid. V(null) in check mode.
+      type: bool
+      sample: false
+    results:
+      description: Per record (C(mail_cname), C(dkim1), C(dkim2), or C(mail_server), C(subdomain_spf), C(dkim)),
+        whether it is valid and, if not, SendGrid's reason.
+      type: dict
+      sample:
+        mail_cname: {valid: false, reason: 'Expected CNAME for "em.example.com" to match "u1446440.wl001.sendgrid.net".'}
+        dkim1: {valid: true, reason: null}
+        dkim2: {valid: true, reason: null}
+    attempts:
+      description: How many validation requests were sent.
+      type: int
+      sample: 3
+    skipped:
+      description: V(true) in check mode, where no validation request is sent.
+      type: bool
+      returned: in check mode
+      sample: true
+    msg:
+      description: What would have been validated, in check mode.
+      type: str
+      returned: in check mode
+      sample: "check mode: SendGrid would be asked to validate authenticated domain em.example.com"
+"""
+
+import ipaddress
+import re
+from urllib.parse import quote
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, NetworkError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
+    InputError,
+    SendGridModule,
+    SendGridResource,
+    changed_options,
+    missing_items,
+    normalise_dns_records,
+    run_resource,
+    validate_domain,
+    validate_ipv4,
+    validate_subdomain,
+    validation_argument_spec,
+)
+
+DOMAINS = "/v3/whitelabel/domains"
+# Options SendGrid changes with PATCH, and options it cannot change on an existing entry.
+PATCHABLE = ("custom_spf", "default")
+REPLACE_ONLY = ("automatic_security", "custom_dkim_selector", "region", "subdomain", "username")
+OPTIONS = ("domain", "subdomain", "username", "automatic_security", "custom_spf", "default", "ips", "custom_dkim_selector", "region")
+ASSOCIATE = {"single": "subuser", "multi": "subuser:add"}
+READ_ASSOCIATION = {"single": DOMAINS + "/subuser", "multi": DOMAINS + "/subuser/all"}
+SELECTOR_RE = re.compile(r"^[a-z0-9]{3}$")
+EU_LABEL_RE = re.compile(r"(^|\.)eu\.sendgrid\.net$")
+
+
+# -- SendGrid's answer in the module's shape (sendgrid_domain_auth_info has the same helpers) ----------
+
+
+def domain_path(domain_id, *rest):
+    return "/".join((DOMAINS, str(domain_id)) + tuple(quote(str(part), safe=":") for part in rest))
+
+
+def _name(value):
+    return (value or "").strip().rstrip(".").lower()
+
+
+def _ip_key(ip):
+    try:
+        return (0, int(ipaddress.ip_address(ip)))
+    except ValueError:
+        return (1, ip)
+
+
+def sorted_ips(ips):
+    return sorted({ip if isinstance(ip, str) else (ip or {}).get("ip") for ip in ips or ()} - {None}, key=_ip_key)
+
+
+def dkim_selector(dns):
+    """The custom selector from ``<selector>._domainkey.<domain>``; None for SendGrid's own (s1, m1)."""
+    for key in ("dkim1", "dkim"):
+        host = _name((dns.get(key) or {}).get("host"))
+        label, found, _rest = host.partition("._domainkey.")
+        if found:
+            return label if SELECTOR_RE.match(label) else None
+    return None
+
+
+def region_of(raw, dns):
+    """``region`` when SendGrid sends it; else read from the record values; None when they do not show it."""
+    if raw.get("region") in ("global", "eu"):
+        return raw["region"]
+    targets = [_name(record.get("data")) for record in dns.values() if isinstance(record, dict)]
+    if any(EU_LABEL_RE.search(target) for target in targets):
+        return "eu"
+    # With automatic security the mail CNAME points at SendGrid, and an EU entry's target says so.
+    return "global" if "mail_cname" in dns else None
+
+
+def from_api(raw):
+    """A domain object of SendGrid as a flat dict in the shape of the module's options (plus read-only keys)."""
+    dns = raw.get("dns") if isinstance(raw.get("dns"), dict) else {}
+    subusers = raw.get("subusers")
+    return {
+        "id": raw.get("id"),
+        "user_id": raw.get("user_id"),
+        "domain": _name(raw.get("domain")),
+        "subdomain": _name(raw.get("subdomain")) or None,
+        "username": raw.get("username"),
+        "automatic_security": bool(raw.get("automatic_security")),
+        "custom_spf": bool(raw.get("custom_spf")),
+        "default": bool(raw.get("default")),
+        "ips": sorted_ips(raw.get("ips")),
+        "custom_dkim_selector": dkim_selector(dns),
+        "region": region_of(raw, dns),
+        "valid": bool(raw.get("valid")),
+        "legacy": bool(raw.get("legacy")),
+        "dns_records": normalise_dns_records(dns),
+        # None: SendGrid's answer does not say which subusers are associated.
+        "subusers": sorted({s.get("username") for s in subusers if isinstance(s, dict) and s.get("username")}) if isinstance(subusers, list) else None,
+    }
+
+
+def first_object(answer):
+    """The domain object of an answer; the spec wrongly declares some of them as arrays."""
+    if isinstance(answer, list):
+        answer = answer[0] if answer else None
+    return answer if isinstance(answer, dict) and answer.get("id") is not None else None
+
+
+def entry_name(entry):
+    return "%s.%s" % (entry["subdomain"], entry["domain"]) if entry.get("subdomain") else entry["domain"]
+
+
+def describe(entries):
+    return ", ".join("%s (id %s)" % (entry_name(e), e["id"]) for e in sorted(entries, key=lambda e: (e["subdomain"] or "", e["id"] or 0)))
+
+
+# -- input -------------------------------------------------------------------------------------------
+
+
+def validate_username(value, option):
+    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value.strip()):
+        raise InputError("%s must be a username without spaces, got %r" % (option, value))
+    return value.strip()
+
+
+def validate_relative_subdomain(value, domain):
+    subdomain = validate_subdomain(value, "subdomain")
+    if subdomain == domain or subdomain.endswith("." + domain):
+        raise InputError(
+            "subdomain must be relative to domain: use %r, not %r (the records would be %s.%s)"
+            % (subdomain[: -len(domain)].rstrip(".") or "em", value, subdomain, domain)
+        )
+    return subdomain
+
+
+def validate_selector(value):
+    if not isinstance(value, str) or not SELECTOR_RE.match(value):
+        raise InputError("custom_dkim_selector must be exactly three lowercase letters or digits, got %r" % (value,))
+    return value
+
+
+class DomainAuth(SendGridResource):
+    # -- input -------------------------------------------------------------------------------------
+
+    def check_input(self):
+        params = self.params
+        params["domain"] = validate_domain(params["domain"], "domain")
+        if params["subdomain"] is not None:
+            params["subdomain"] = validate_relative_subdomain(params["subdomain"], params["domain"])
+        if params["username"] is not None:
+            params["username"] = validate_username(params["username"], "username")
+        if params["ips"] is not None:
+            params["ips"] = sorted_ips(validate_ipv4(ip, "ips") for ip in params["ips"])
+        if params["custom_dkim_selector"] is not None:
+            validate_selector(params["custom_dkim_selector"])
+        if params["subusers"] is not None:
+            params["subusers"] = list(dict.fromkeys(validate_username(name, "subusers") for name in params["subusers"]))
+        self.check_custom_spf(params["automatic_security"])
+        for option in ("validate_timeout", "validate_delay"):
+            if params[option] < 0:
+                raise InputError("%s must be 0 or more, got %s" % (option, params[option]))
+
+    def check_custom_spf(self, automatic_security):
+        if self.params["custom_spf"] and automatic_security:
+            raise InputError("custom_spf=true needs manual security: set automatic_security=false (SendGrid only offers custom SPF without automatic security)")
+
+    def desired(self):
+        return {name: self.params[name] for name in OPTIONS if name != "domain"}
+
+    def manages_subusers(self):
+        return self.params["state"] == "present" and self.params["subusers"] is not None
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def candidates(self):
+        """The account's (or ``username``'s) entries of exactly ``domain``: the filter is only a search."""
+        params = self.params
+        query = {"domain": params["domain"]}
+        if params["username"] is not None:
+            query["username"] = params["username"]
+        else:
+            query["exclude_subusers"] = True
+        found = []
+        for raw in self.client.paginate(DOMAINS, query=query):
+            entry = from_api(raw) if isinstance(raw, dict) else None
+            if entry and entry["domain"] == params["domain"] and (params["username"] is None or entry["username"] == params["username"]):
+                found.append(entry)
+        return found
+
+    def lookup(self):
+        """The entry the task names, or None. Raises when the name fits several entries."""
+        params = self.params
+        entries = self.candidates()
+        if params["subdomain"] is not None:
+            exact = [e for e in entries if e["subdomain"] == params["subdomain"]]
+            if exact or params["state"] == "absent":
+                entries = exact
+        if len(entries) > 1:
+            hint = "none has subdomain %r; " % params["subdomain"] if params["subdomain"] is not None else ""
+            raise InputError(
+                "%s has %d authenticated domains in this account (%s); %sset subdomain to choose one. "
+                "This module keeps one entry per domain and username: delete the others with state=absent"
+                % (params["domain"], len(entries), describe(entries), hint)
+            )
+        return entries[0] if entries else None
+
+    def find(self):
+        entry = self.lookup()
+        if entry is not None and self.manages_subusers() and entry["subusers"] is None:
+            entry["subusers"] = self.read_associations(entry)
+            entry["subusers_partial"] = True
+        return entry
+
+    def read_associations(self, entry):
+        """The listed subusers associated with ``entry``: one read each (SendGrid did not list them)."""
+        path = READ_ASSOCIATION[self.params["subuser_association"]]
+        associated = []
+        for name in self.params["subusers"]:
+            answer = self.client.get(path, query={"username": name}, not_found_ok=True)
+            domains = answer if isinstance(answer, list) else [answer]
+            if any(isinstance(d, dict) and d.get("id") == entry["id"] for d in domains):
+                associated.append(name)
+        return sorted(associated)
+
+    # -- the shape of the options ------------------------------------------------------------------
+
+    def to_options(self, obj):
+        options = {name: obj[name] for name in OPTIONS}
+        options["ips"] = list(obj["ips"])
+        if self.manages_subusers():
+            options["subusers"] = list(obj.get("subusers") or [])
+        return options
+
+    def changes(self, current):
+        desired = self.desired()
+        if current["region"] is None:
+            # The records of this entry do not show its region: it cannot be compared.
+            desired["region"] = None
+        return changed_options(self.to_options(current), desired, unordered=("ips",))
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    def create(self):
+        return self.create_from(self.create_body({}))
+
+    def create_from(self, body):
+        entry = self.post_domain(body)
+        entry = self.reconcile_ips(entry)
+        return self.finish(entry)
+
+    def create_body(self, base):
+        """What to POST: the options the task set, else what ``base`` (the entry being replaced) had."""
+        params = self.params
+        body = {"domain": params["domain"]}
+        automatic = params["automatic_security"]
+        body["automatic_security"] = automatic if automatic is not None else base.get("automatic_security", True)
+        carried = ("subdomain", "default", "ips", "custom_dkim_selector", "region")
+        if not body["automatic_security"]:
+            carried += ("custom_spf",)
+        for name in ("username", "subdomain", "custom_spf", "default", "ips", "custom_dkim_selector", "region"):
+            if params[name] is not None:
+                body[name] = params[name]
+            elif name in carried and base.get(name) not in (None, False, []):
+                body[name] = base[name]
+        self.check_custom_spf(body["automatic_security"])
+        return body
+
+    def post_domain(self, body):
+        changed_before = self.changed
+        try:
+            answer = self.write("POST", DOMAINS, body)
+        except (NetworkError, APIError) as exc:
+            if isinstance(exc, APIError) and exc.status < 500:
+                self.changed = changed_before
+                raise
+            # Not repeated blindly: read again to learn whether SendGrid created the entry.
+            entry = self.lookup()
+            if entry is None:
+                self.changed = changed_before
+                raise
+            return entry
+        return self.absorb(answer, self.predict(body))
+
+    def predict(self, body):
+        """The entry SendGrid would create from ``body`` (check mode)."""
+        return {
+            "id": None,
+            "user_id": None,
+            "domain": body["domain"],
+            "subdomain": body.get("subdomain"),
+            "username": body.get("username"),
+            "automatic_security": body["automatic_security"],
+            "custom_spf": bool(body.get("custom_spf")),
+            "default": bool(body.get("default")),
+            "ips": sorted_ips(body.get("ips")),
+            "custom_dkim_selector": body.get("custom_dkim_selector"),
+            # As the module reads it back: the records of a manual entry do not show the region.
+            "region": body.get("region", "global") if body["automatic_security"] else None,
+            "valid": False,
+            "legacy": False,
+            "dns_records": [],
+            "subusers": [],
+        }
+
+    def absorb(self, answer, predicted):
+        """The entry from SendGrid's answer to a write, or ``predicted`` (check mode, empty answers)."""
+        raw = first_object(answer)
+        if raw is None:
+            return predicted
+        entry = from_api(raw)
+        if entry["subusers"] is None:
+            entry["subusers"] = predicted.get("subusers")
+            entry["subusers_partial"] = predicted.get("subusers_partial", False)
+        return entry
+
+    def update(self, current):
+        changes = self.changes(current)
+        fixed = [name for name in changes if name in REPLACE_ONLY]
+        if current["legacy"] and changes:
+            fixed.append("legacy")
+        if fixed:
+            return self.replace(current, fixed)
+        self.check_custom_spf(current["automatic_security"])
+        entry = self.patch(current, [name for name in changes if name in PATCHABLE])
+        entry = self.reconcile_ips(entry)
+        return self.finish(entry)
+
+    def replace(self, current, fixed):
+        if not self.params["replace"]:
+            raise InputError(self.conflict_message(current, fixed))
+        body = self.create_body(current)  # checked before anything is deleted
+        self.write("DELETE", domain_path(current["id"]), not_found_ok=True)
+        return self.create_from(body)
+
+    def conflict_message(self, current, fixed):
+        wanted = self.desired()
+        what = ", ".join(
+            "legacy (a legacy entry cannot be updated)" if name == "legacy" else "%s (is %r, wanted %r)" % (name, current[name], wanted[name])
+            for name in fixed
+        )
+        return (
+            "authenticated domain %s (id %s) cannot be changed in place: %s. SendGrid cannot update these; set replace=true "
+            "to delete the entry and create it again (its DNS records change and must be published and validated again)"
+            % (entry_name(current), current["id"], what)
+        )
+
+    def patch(self, current, fields):
+        if not fields:
+            return current
+        body = {name: self.params[name] for name in fields}
+        answer = self.write("PATCH", domain_path(current["id"]), body)
+        return self.absorb(answer, dict(current, **body))
+
+    def reconcile_ips(self, entry):
+        wanted = self.params["ips"]
+        if wanted is None:
+            return entry
+        # Add first: a custom SPF record never passes through an empty list of IPs.
+        for ip in missing_items(entry["ips"], wanted):
+            answer = self.write("POST", domain_path(entry["id"], "ips"), {"ip": ip})
+            entry = self.absorb(answer, dict(entry, ips=sorted_ips(entry["ips"] + [ip])))
+        for ip in [ip for ip in entry["ips"] if ip not in wanted]:
+            answer = self.write("DELETE", domain_path(entry["id"], "ips", ip), not_found_ok=True)
+            entry = self.absorb(answer, dict(entry, ips=[other for other in entry["ips"] if other != ip]))
+        return entry
+
+    def finish(self, entry):
+        """Validation first: SendGrid associates only validated domains with subusers."""
+        entry = self.validate_entry(entry)
+        return self.reconcile_subusers(entry)
+
+    def validate_entry(self, entry):
+        validation = self.validate("authenticated domain %s" % entry_name(entry), domain_path(entry["id"], "validate"), entry["valid"])
+        if validation and validation.get("valid"):
+            entry = dict(entry, valid=True)
+        return entry
+
+    def reconcile_subusers(self, entry):
+        wanted = self.params["subusers"]
+        if wanted is None:
+            return entry
+        members = set(entry.get("subusers") or ())
+        for name in missing_items(members, wanted):
+            self.associate(entry, name)
+            members.add(name)
+        if self.params["purge_subusers"]:
+            members = self.purge_subusers(entry, members)
+        return dict(entry, subusers=sorted(members))
+
+    def associate(self, entry, name):
+        path = domain_path(entry["id"], ASSOCIATE[self.params["subuser_association"]])
+        changed_before = self.changed
+        try:
+            # Associating the same subuser again cannot create anything, so it may be repeated.
+            self.write("POST", path, {"username": name}, retry_safe=True)
+        except APIError as exc:
+            text = " ".join(m.get("message") or "" for m in exc.messages).lower()
+            if exc.status != 400 or "already associated" not in text:
+                raise
+            # The subuser already has this domain (our read was older than SendGrid's state): no change.
+            self.changed = changed_before
+
+    def purge_subusers(self, entry, members):
+        if entry.get("subusers_partial"):
+            self.warn(
+                "purge_subusers: SendGrid's answer does not list the subusers of %s, so only the subusers listed in "
+                "subusers could be read and none was removed" % entry_name(entry)
+            )
+            return members
+        for name in sorted(members - set(self.params["subusers"])):
+            self.write("DELETE", domain_path(entry["id"], "subuser"), query={"username": name}, not_found_ok=True)
+            members.discard(name)
+        return members
+
+    def delete(self, current):
+        self.write("DELETE", domain_path(current["id"]), not_found_ok=True)
+
+    # -- result ------------------------------------------------------------------------------------
+
+    def result(self, obj):
+        if obj is None:
+            return {"domain": {}, "dns_records": []}
+        domain = self.to_options(obj)
+        domain.update((key, obj[key]) for key in ("id", "user_id", "valid", "legacy"))
+        if obj.get("subusers") is not None:
+            domain["subusers"] = list(obj["subusers"])
+        return {"domain": domain, "dns_records": list(obj["dns_records"])}
+
+
+def main():
+    argument_spec = dict(
+        domain=dict(type="str", required=True),
+        subdomain=dict(type="str"),
+        username=dict(type="str"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        automatic_security=dict(type="bool"),
+        custom_spf=dict(type="bool"),
+        default=dict(type="bool"),
+        ips=dict(type="list", elements="str"),
+        custom_dkim_selector=dict(type="str"),
+        region=dict(type="str", choices=["global", "eu"]),
+        replace=dict(type="bool", default=False),
+        subusers=dict(type="list", elements="str"),
+        subuser_association=dict(type="str", default="multi", choices=["single", "multi"]),
+        purge_subusers=dict(type="bool", default=False),
+    )
+    argument_spec.update(validation_argument_spec())
+    module = SendGridModule(argument_spec=argument_spec, supports_check_mode=True)
+    run_resource(module, DomainAuth)
+
+
+if __name__ == "__main__":
+    main()

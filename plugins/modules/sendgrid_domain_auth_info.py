@@ -1,0 +1,313 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sendgrid_domain_auth_info
+short_description: List SendGrid authenticated domains and their DNS records
+version_added: 0.1.0
+description:
+  - List the authenticated domains (formerly "domain whitelabels") of a SendGrid account, with the DNS records each one
+    needs, and optionally the account's default authenticated domain.
+  - Every page of SendGrid's list is read.
+  - The items use the option names of M(mailops.sendgrid.sendgrid_domain_auth), so an audit can compare them with the
+    declared state and a playbook can pass them back to that module.
+author:
+  - mailops.sendgrid contributors
+extends_documentation_fragment:
+  - mailops.sendgrid.sendgrid
+  - mailops.sendgrid.sendgrid.info_attributes
+options:
+  domain:
+    description:
+      - Only entries of exactly this domain, for example V(example.com).
+      - Sent as SendGrid's C(domain) filter, which is a search (it also returns C(mail.example.com) and
+        C(example.com.au)); the module then keeps only the exact matches. Compared case-insensitively, without a trailing dot.
+    type: str
+  username:
+    description:
+      - Only entries that belong to this user (a subuser, or the account itself), with SendGrid's C(username) filter.
+    type: str
+  exclude_subusers:
+    description:
+      - Leave out the entries of the account's subusers (SendGrid's C(exclude_subusers) filter). By default a parent
+        account's list includes them.
+    type: bool
+    default: false
+  include_default:
+    description:
+      - Also read the account's default authenticated domain (C(GET /v3/whitelabel/domains/default)) into RV(default_domain).
+      - Costs one more request.
+    type: bool
+    default: false
+notes:
+  - Needs the API key scope C(whitelabel.read).
+seealso:
+  - module: mailops.sendgrid.sendgrid_domain_auth
+  - module: mailops.sendgrid.sendgrid_link_branding_info
+"""
+
+EXAMPLES = r"""
+- name: Every authenticated domain of the account and its subusers
+  mailops.sendgrid.sendgrid_domain_auth_info:
+  register: all_domains
+
+- name: The entries of example.com in the parent account, and the default domain
+  mailops.sendgrid.sendgrid_domain_auth_info:
+    domain: example.com
+    exclude_subusers: true
+    include_default: true
+  register: found
+
+- name: Fail when example.com is not validated
+  ansible.builtin.assert:
+    that: found.domains | selectattr('valid') | list | length > 0
+    fail_msg: "example.com is not validated: {{ found.domains | map(attribute='dns_records') | list }}"
+
+- name: The domains a subuser created in its own account
+  mailops.sendgrid.sendgrid_domain_auth_info:
+    on_behalf_of: shop-eu
+  register: shop_domains
+"""
+
+RETURN = r"""
+domains:
+  description:
+    - The matching authenticated domains, in SendGrid's order. Empty when nothing matches.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The id of the entry.
+      type: int
+      sample: 1000001
+    domain:
+      description: The authenticated domain.
+      type: str
+      sample: example.com
+    subdomain:
+      description: The return-path subdomain.
+      type: str
+      sample: em
+    username:
+      description: The account the entry belongs to.
+      type: str
+      sample: parent
+    user_id:
+      description: The id of the account the entry belongs to.
+      type: int
+      sample: 1446440
+    automatic_security:
+      description: Whether SendGrid manages SPF and DKIM.
+      type: bool
+      sample: true
+    custom_spf:
+      description: Whether the entry uses a custom SPF record.
+      type: bool
+      sample: false
+    default:
+      description: Whether this is the default authenticated domain of its account.
+      type: bool
+      sample: true
+    ips:
+      description: The IPs of the custom SPF record, sorted.
+      type: list
+      elements: str
+      sample: []
+    custom_dkim_selector:
+      description: The custom DKIM selector, read from the DKIM record names. V(null) when SendGrid's own selectors are used.
+      type: str
+      sample: null
+    region:
+      description: V(global) or V(eu), read from the record values. V(null) when the records do not show it (manual security).
+      type: str
+      sample: global
+    valid:
+      description: Whether SendGrid found the DNS records valid at its last validation.
+      type: bool
+      sample: true
+    legacy:
+      description: Whether the entry was made with the old whitelabel tool.
+      type: bool
+      sample: false
+    subusers:
+      description: Subusers of the parent account associated with the entry, sorted.
+      returned: when SendGrid's answer lists them
+      type: list
+      elements: str
+      sample: [shop-eu]
+    dns_records:
+      description:
+        - The DNS records the entry needs, in SendGrid's order; names fully qualified without the trailing dot,
+          types upper case.
+      type: list
+      elements: dict
+      sample:
+        - {name: em.example.com, type: CNAME, value: u1446440.wl001.sendgrid.net}
+        - {name: s1._domainkey.example.com, type: CNAME, value: s1.domainkey.u1446440.wl001.sendgrid.net}
+        - {name: s2._domainkey.example.com, type: CNAME, value: s2.domainkey.u1446440.wl001.sendgrid.net}
+default_domain:
+  description:
+    - The account's default authenticated domain, in the same shape as the items of RV(domains).
+    - Empty when the account has no default.
+  returned: when O(include_default=true)
+  type: dict
+  sample:
+    id: 1000001
+    domain: example.com
+    subdomain: em
+    username: parent
+    user_id: 1446440
+    automatic_security: true
+    custom_spf: false
+    default: true
+    ips: []
+    custom_dkim_selector: null
+    region: global
+    valid: true
+    legacy: false
+    subusers: []
+    dns_records:
+      - {name: em.example.com, type: CNAME, value: u1446440.wl001.sendgrid.net}
+"""
+
+import ipaddress
+import re
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
+    SendGridModule,
+    normalise_dns_records,
+    validate_domain,
+)
+
+DOMAINS = "/v3/whitelabel/domains"
+SELECTOR_RE = re.compile(r"^[a-z0-9]{3}$")
+EU_LABEL_RE = re.compile(r"(^|\.)eu\.sendgrid\.net$")
+
+
+# -- kept identical to the helpers of sendgrid_domain_auth.py (a unit test compares them) ---------------
+
+
+def _name(value):
+    return (value or "").strip().rstrip(".").lower()
+
+
+def _ip_key(ip):
+    try:
+        return (0, int(ipaddress.ip_address(ip)))
+    except ValueError:
+        return (1, ip)
+
+
+def sorted_ips(ips):
+    return sorted({ip if isinstance(ip, str) else (ip or {}).get("ip") for ip in ips or ()} - {None}, key=_ip_key)
+
+
+def dkim_selector(dns):
+    for key in ("dkim1", "dkim"):
+        host = _name((dns.get(key) or {}).get("host"))
+        label, found, _rest = host.partition("._domainkey.")
+        if found:
+            return label if SELECTOR_RE.match(label) else None
+    return None
+
+
+def region_of(raw, dns):
+    if raw.get("region") in ("global", "eu"):
+        return raw["region"]
+    targets = [_name(record.get("data")) for record in dns.values() if isinstance(record, dict)]
+    if any(EU_LABEL_RE.search(target) for target in targets):
+        return "eu"
+    return "global" if "mail_cname" in dns else None
+
+
+def from_api(raw):
+    dns = raw.get("dns") if isinstance(raw.get("dns"), dict) else {}
+    subusers = raw.get("subusers")
+    return {
+        "id": raw.get("id"),
+        "user_id": raw.get("user_id"),
+        "domain": _name(raw.get("domain")),
+        "subdomain": _name(raw.get("subdomain")) or None,
+        "username": raw.get("username"),
+        "automatic_security": bool(raw.get("automatic_security")),
+        "custom_spf": bool(raw.get("custom_spf")),
+        "default": bool(raw.get("default")),
+        "ips": sorted_ips(raw.get("ips")),
+        "custom_dkim_selector": dkim_selector(dns),
+        "region": region_of(raw, dns),
+        "valid": bool(raw.get("valid")),
+        "legacy": bool(raw.get("legacy")),
+        "dns_records": normalise_dns_records(dns),
+        "subusers": sorted({s.get("username") for s in subusers if isinstance(s, dict) and s.get("username")}) if isinstance(subusers, list) else None,
+    }
+
+
+def first_object(answer):
+    if isinstance(answer, list):
+        answer = answer[0] if answer else None
+    return answer if isinstance(answer, dict) and answer.get("id") is not None else None
+
+
+# -- the module ----------------------------------------------------------------------------------------
+
+
+def item(raw):
+    entry = from_api(raw)
+    if entry["subusers"] is None:
+        del entry["subusers"]
+    return entry
+
+
+def list_domains(module):
+    params = module.params
+    query = {"domain": params["domain"], "username": params["username"], "exclude_subusers": params["exclude_subusers"] or None}
+    found = []
+    for raw in module.client.paginate(DOMAINS, query=query):
+        if not isinstance(raw, dict):
+            continue
+        entry = item(raw)
+        # Both filters are searches: keep exact matches only.
+        if params["domain"] is not None and entry["domain"] != params["domain"]:
+            continue
+        if params["username"] is not None and entry["username"] != params["username"]:
+            continue
+        found.append(entry)
+    return found
+
+
+def default_domain(module):
+    """SendGrid answers with one object (the spec says a list) or ``{}`` when there is no default."""
+    raw = first_object(module.client.get(DOMAINS + "/default"))
+    return item(raw) if raw is not None else {}
+
+
+def gather(module):
+    params = module.params
+    if params["domain"] is not None:
+        params["domain"] = validate_domain(params["domain"], "domain")
+    result = dict(changed=False, domains=list_domains(module))
+    if params["include_default"]:
+        result["default_domain"] = default_domain(module)
+    return result
+
+
+def main():
+    module = SendGridModule(
+        argument_spec=dict(
+            domain=dict(type="str"),
+            username=dict(type="str"),
+            exclude_subusers=dict(type="bool", default=False),
+            include_default=dict(type="bool", default=False),
+        ),
+        supports_check_mode=True,
+    )
+    module.run(lambda: gather(module))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,779 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.module_utils import basic
+
+from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_domain_auth as module
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils import API_KEY, Call, writes
+
+D = "/v3/whitelabel/domains"
+OWN = {"domain": "example.com", "exclude_subusers": "true", "limit": 500, "offset": 0}
+VALIDATE = D + "/1001/validate"
+REASON = 'Expected CNAME for "em.example.com" to match "u7.wl001.sendgrid.net".'
+
+
+def auto(id=1001, domain="example.com", subdomain="em", username="parent", selector=None, eu=False, subusers=(), **fields):
+    """A domain with automatic security, as SendGrid renders it (three CNAMEs)."""
+    target = "u7.wl001.%ssendgrid.net" % ("eu." if eu else "")
+    first, second = (selector, selector + "2") if selector else ("s1", "s2")
+    obj = base(id, domain, subdomain, username, subusers, automatic_security=True)
+    obj["dns"] = {
+        "mail_cname": {"valid": False, "type": "cname", "host": "%s.%s" % (subdomain, domain), "data": target},
+        "dkim1": {"valid": False, "type": "cname", "host": "%s._domainkey.%s" % (first, domain), "data": "%s.domainkey.%s" % (first, target)},
+        "dkim2": {"valid": False, "type": "cname", "host": "%s._domainkey.%s" % (second, domain), "data": "%s.domainkey.%s" % (second, target)},
+    }
+    obj.update(fields)
+    return obj
+
+
+def manual(id=1001, domain="example.com", subdomain="mail", username="parent", selector=None, ips=(), custom_spf=False, subusers=(), **fields):
+    """A domain with manual security, as SendGrid renders it (MX and TXT records)."""
+    obj = base(id, domain, subdomain, username, subusers, automatic_security=False, custom_spf=custom_spf, ips=list(ips))
+    host = "%s.%s" % (subdomain, domain)
+    spf = "v=spf1 %s -all" % " ".join("ip4:%s" % ip for ip in ips) if custom_spf else "v=spf1 include:sendgrid.net ~all"
+    obj["dns"] = {
+        "mail_server": {"valid": False, "type": "mx", "host": host, "data": "mx.sendgrid.net"},
+        "subdomain_spf": {"valid": False, "type": "txt", "host": host, "data": spf},
+    }
+    if custom_spf:
+        obj["dns"]["domain_spf"] = {"valid": False, "type": "txt", "host": domain, "data": "v=spf1 include:%s -all" % host}
+    obj["dns"]["dkim"] = {"valid": False, "type": "txt", "host": "%s._domainkey.%s" % (selector or "m1", domain), "data": "k=rsa; t=s; p=KEY"}
+    obj.update(fields)
+    return obj
+
+
+def base(id, domain, subdomain, username, subusers, **fields):
+    obj = {
+        "id": id,
+        "user_id": 7,
+        "subdomain": subdomain,
+        "domain": domain,
+        "username": username,
+        "ips": [],
+        "custom_spf": False,
+        "default": False,
+        "legacy": False,
+        "valid": False,
+    }
+    if subusers is not None:
+        obj["subusers"] = [{"user_id": 100 + i, "username": name} for i, name in enumerate(subusers)]
+    obj.update(fields)
+    return obj
+
+
+@pytest.fixture
+def warnings(monkeypatch):
+    """The warnings the module emits (the harness replaces exit_json, which would otherwise return them)."""
+    seen = []
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, message, **kwargs: seen.append(message))
+    return seen
+
+
+def listed(*objects, query=None):
+    return Call("GET", D, 200, list(objects), query=query or OWN)
+
+
+def validation(valid, **records):
+    results = {key: {"valid": ok, "reason": None if ok else REASON} for key, ok in records.items()}
+    return {"id": 1001, "valid": valid, "validation_results": results}
+
+
+# -- create -----------------------------------------------------------------------------------------
+
+
+def test_create_automatic_security(run):
+    result = run(
+        module,
+        {"domain": "Example.COM.", "subdomain": "em", "default": True},
+        [
+            listed(),
+            Call("POST", D, 201, auto(default=True), body={"domain": "example.com", "subdomain": "em", "default": True, "automatic_security": True}),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["domain"] == {
+        "id": 1001,
+        "user_id": 7,
+        "domain": "example.com",
+        "subdomain": "em",
+        "username": "parent",
+        "automatic_security": True,
+        "custom_spf": False,
+        "default": True,
+        "ips": [],
+        "custom_dkim_selector": None,
+        "region": "global",
+        "valid": False,
+        "legacy": False,
+        "subusers": [],
+    }
+    assert result["dns_records"] == [
+        {"name": "em.example.com", "type": "CNAME", "value": "u7.wl001.sendgrid.net"},
+        {"name": "s1._domainkey.example.com", "type": "CNAME", "value": "s1.domainkey.u7.wl001.sendgrid.net"},
+        {"name": "s2._domainkey.example.com", "type": "CNAME", "value": "s2.domainkey.u7.wl001.sendgrid.net"},
+    ]
+    assert "validation" not in result
+
+
+def test_create_manual_security_with_custom_spf_ips_and_selector(run):
+    created = manual(selector="sg1", ips=["192.0.2.10", "192.0.2.9"], custom_spf=True)
+    result = run(
+        module,
+        {
+            "domain": "example.com",
+            "subdomain": "mail",
+            "automatic_security": False,
+            "custom_spf": True,
+            "ips": ["192.0.2.10", "192.0.2.9", "192.0.2.10"],
+            "custom_dkim_selector": "sg1",
+        },
+        [
+            listed(),
+            Call(
+                "POST",
+                D,
+                201,
+                created,
+                body={
+                    "domain": "example.com",
+                    "subdomain": "mail",
+                    "custom_spf": True,
+                    "ips": ["192.0.2.9", "192.0.2.10"],
+                    "custom_dkim_selector": "sg1",
+                    "automatic_security": False,
+                },
+            ),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["domain"]["custom_dkim_selector"] == "sg1"
+    assert result["domain"]["ips"] == ["192.0.2.9", "192.0.2.10"]
+    assert result["domain"]["region"] is None  # manual records do not show the region
+    assert result["dns_records"] == [
+        {"name": "mail.example.com", "type": "MX", "value": "mx.sendgrid.net"},
+        {"name": "mail.example.com", "type": "TXT", "value": "v=spf1 ip4:192.0.2.10 ip4:192.0.2.9 -all"},
+        {"name": "example.com", "type": "TXT", "value": "v=spf1 include:mail.example.com -all"},
+        {"name": "sg1._domainkey.example.com", "type": "TXT", "value": "k=rsa; t=s; p=KEY"},
+    ]
+
+
+def test_create_without_subdomain_lets_sendgrid_choose(run):
+    result = run(
+        module,
+        {"domain": "example.com", "region": "eu"},
+        [
+            listed(),
+            Call("POST", D, 201, auto(subdomain="em4321", eu=True), body={"domain": "example.com", "region": "eu", "automatic_security": True}),
+        ],
+    )
+    assert result["domain"]["subdomain"] == "em4321"
+    assert result["domain"]["region"] == "eu"
+
+
+def test_create_then_validate_then_associate(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "validate": True, "subusers": ["shop", "news"]},
+        [
+            listed(),
+            Call("POST", D, 201, auto(), body={"domain": "example.com", "subdomain": "em", "automatic_security": True}),
+            Call("POST", VALIDATE, 200, validation(True, mail_cname=True, dkim1=True, dkim2=True)),
+            Call("POST", D + "/1001/subuser:add", 201, auto(subusers=["shop"]), body={"username": "shop"}),
+            Call("POST", D + "/1001/subuser:add", 201, auto(subusers=["shop", "news"]), body={"username": "news"}),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["domain"]["valid"] is True
+    assert result["domain"]["subusers"] == ["news", "shop"]
+    assert result["validation"]["valid"] is True
+    assert result["validation"]["attempts"] == 1
+
+
+def test_create_adds_an_ip_the_answer_lacks(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "ips": ["192.0.2.10"]},
+        [
+            listed(),
+            Call("POST", D, 201, auto(), body={"domain": "example.com", "subdomain": "em", "ips": ["192.0.2.10"], "automatic_security": True}),
+            Call("POST", D + "/1001/ips", 200, auto(ips=["192.0.2.10"]), body={"ip": "192.0.2.10"}),
+        ],
+    )
+    assert result["domain"]["ips"] == ["192.0.2.10"]
+
+
+def test_creating_post_failure_rereads_and_is_not_retried(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em"},
+        [
+            listed(),
+            Call("POST", D, 500, {"errors": [{"field": None, "message": "internal error"}]}, body={"domain": "example.com", "subdomain": "em", "automatic_security": True}),
+            listed(auto()),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["domain"]["id"] == 1001
+
+
+def test_creating_post_failure_when_nothing_was_created(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em"},
+        [
+            listed(),
+            Call("POST", D, 502, {"errors": [{"field": None, "message": "bad gateway"}]}, body={"domain": "example.com", "subdomain": "em", "automatic_security": True}),
+            listed(),
+        ],
+    )
+    assert result["failed"] is True
+    assert result["changed"] is False
+    assert result["msg"] == "SendGrid API request POST /v3/whitelabel/domains failed with HTTP 502: bad gateway"
+    assert API_KEY not in repr(result)
+
+
+def test_create_rejected_by_sendgrid_names_its_message(run):
+    result = run(
+        module,
+        {"domain": "example.com", "ips": ["203.0.113.5"]},
+        [
+            listed(),
+            Call(
+                "POST",
+                D,
+                400,
+                {"errors": [{"field": "ips", "message": "IP address 203.0.113.5 not found on this account"}]},
+                body={"domain": "example.com", "ips": ["203.0.113.5"], "automatic_security": True},
+            ),
+        ],
+    )
+    assert result["failed"] is True
+    assert result["changed"] is False
+    assert "POST /v3/whitelabel/domains failed with HTTP 400: ips: IP address 203.0.113.5 not found" in result["msg"]
+
+
+# -- no change -----------------------------------------------------------------------------------------
+
+
+def test_no_change_is_one_get(run):
+    current = manual(selector="sg1", ips=["192.0.2.10", "192.0.2.9"], custom_spf=True, default=True, valid=True)
+    result = run(
+        module,
+        {
+            "domain": "example.com",
+            "subdomain": "mail",
+            "automatic_security": False,
+            "custom_spf": True,
+            "default": True,
+            "ips": ["192.0.2.9", "192.0.2.10"],
+            "custom_dkim_selector": "sg1",
+            "validate": True,
+        },
+        [listed(current)],
+        diff=True,
+    )
+    assert result["changed"] is False
+    assert writes(result) == []
+    assert result["diff"]["before"] == result["diff"]["after"]
+
+
+def test_settings_not_echoed_back_are_read_from_the_records(run):
+    """custom_dkim_selector and region are not in SendGrid's answer; they must not cause a change."""
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "custom_dkim_selector": "k2x", "region": "eu", "automatic_security": True},
+        [listed(auto(selector="k2x", eu=True))],
+    )
+    assert result["changed"] is False
+    assert result["domain"]["custom_dkim_selector"] == "k2x"
+    assert result["domain"]["region"] == "eu"
+
+
+def test_region_of_a_manual_entry_is_not_compared(run):
+    result = run(module, {"domain": "example.com", "subdomain": "mail", "region": "eu"}, [listed(manual())])
+    assert result["changed"] is False
+
+
+def test_subdomain_omitted_adopts_the_one_entry(run):
+    result = run(module, {"domain": "example.com", "default": False}, [listed(auto(subdomain="em4321"))])
+    assert result["changed"] is False
+    assert result["domain"]["subdomain"] == "em4321"
+
+
+# -- update -------------------------------------------------------------------------------------------
+
+
+def test_patch_carries_only_the_field_that_differs(run):
+    current = manual(default=True)
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "mail", "custom_spf": True, "default": True, "automatic_security": False},
+        [
+            listed(current),
+            Call("PATCH", D + "/1001", 200, manual(default=True, custom_spf=True), body={"custom_spf": True}),
+        ],
+        diff=True,
+    )
+    assert result["changed"] is True
+    assert result["domain"]["custom_spf"] is True
+    assert result["domain"]["default"] is True
+    assert result["diff"]["before"]["custom_spf"] is False
+    assert result["diff"]["after"]["custom_spf"] is True
+    assert {k for k in result["diff"]["before"] if result["diff"]["before"][k] != result["diff"]["after"][k]} == {"custom_spf"}
+
+
+def test_default_is_sent_only_when_it_differs(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "default": True},
+        [listed(auto()), Call("PATCH", D + "/1001", 200, [auto(default=True)], body={"default": True})],
+    )
+    assert result["changed"] is True
+    assert result["domain"]["default"] is True
+
+
+def test_patch_answer_array_per_spec_or_object_both_work(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "default": False},
+        [listed(auto(default=True)), Call("PATCH", D + "/1001", 200, auto(default=False), body={"default": False})],
+    )
+    assert result["domain"]["default"] is False
+
+
+def test_ips_are_added_and_removed_never_recreated(run):
+    current = manual(ips=["192.0.2.1", "192.0.2.2"], custom_spf=True)
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "mail", "ips": ["192.0.2.3", "192.0.2.2"]},
+        [
+            listed(current),
+            Call("POST", D + "/1001/ips", 200, manual(ips=["192.0.2.1", "192.0.2.2", "192.0.2.3"], custom_spf=True), body={"ip": "192.0.2.3"}),
+            Call("DELETE", D + "/1001/ips/192.0.2.1", 200, manual(ips=["192.0.2.2", "192.0.2.3"], custom_spf=True)),
+        ],
+        diff=True,
+    )
+    assert result["changed"] is True
+    assert result["domain"]["ips"] == ["192.0.2.2", "192.0.2.3"]
+    assert result["diff"]["before"]["ips"] == ["192.0.2.1", "192.0.2.2"]
+    assert result["diff"]["after"]["ips"] == ["192.0.2.2", "192.0.2.3"]
+    assert "v=spf1 ip4:192.0.2.2 ip4:192.0.2.3 -all" in [r["value"] for r in result["dns_records"]]
+
+
+def test_empty_ips_removes_every_ip(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "ips": []},
+        [listed(auto(ips=["192.0.2.1"])), Call("DELETE", D + "/1001/ips/192.0.2.1", 200, auto())],
+    )
+    assert result["domain"]["ips"] == []
+
+
+# -- subusers -----------------------------------------------------------------------------------------
+
+
+def test_multi_associate_and_purge_with_the_listed_subusers_of_the_answer(run):
+    current = auto(valid=True, subusers=["old", "keep"])
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "subusers": ["keep", "new"], "purge_subusers": True},
+        [
+            listed(current),
+            Call("POST", D + "/1001/subuser:add", 201, auto(valid=True, subusers=["old", "keep", "new"]), body={"username": "new"}),
+            Call("DELETE", D + "/1001/subuser", 204, query={"username": "old"}),
+        ],
+        diff=True,
+    )
+    assert result["changed"] is True
+    assert result["domain"]["subusers"] == ["keep", "new"]
+    assert result["diff"]["before"]["subusers"] == ["keep", "old"]
+    assert result["diff"]["after"]["subusers"] == ["keep", "new"]
+
+
+def test_associations_are_kept_without_purge(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "subusers": ["keep"]},
+        [listed(auto(valid=True, subusers=["other", "keep"]))],
+    )
+    assert result["changed"] is False
+    assert result["domain"]["subusers"] == ["keep", "other"]
+
+
+def test_single_association_reads_each_listed_subuser_once(run):
+    current = auto(valid=True, subusers=None)  # SendGrid's answer without the subusers list
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "subusers": ["shop", "news", "blog"], "subuser_association": "single"},
+        [
+            listed(current),
+            Call("GET", D + "/subuser", 200, auto(id=999, domain="example.org"), query={"username": "shop"}),
+            Call("GET", D + "/subuser", 404, {"errors": [{"field": "username", "message": "no authenticated domain"}]}, query={"username": "news"}),
+            Call("GET", D + "/subuser", 200, auto(valid=True, subusers=None), query={"username": "blog"}),
+            Call("POST", D + "/1001/subuser", 201, auto(valid=True, subusers=None), body={"username": "shop"}),
+            Call("POST", D + "/1001/subuser", 201, auto(valid=True, subusers=None), body={"username": "news"}),
+        ],
+        diff=True,
+    )
+    assert result["changed"] is True
+    assert result["diff"]["before"]["subusers"] == ["blog"]
+    assert result["domain"]["subusers"] == ["blog", "news", "shop"]
+
+
+def test_multi_association_reads_and_disassociates(run, warnings):
+    current = auto(valid=True, subusers=None)
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "subusers": ["shop", "news"], "purge_subusers": True},
+        [
+            listed(current),
+            Call("GET", D + "/subuser/all", 200, [auto(id=999, domain="example.org"), auto(valid=True)], query={"username": "shop"}),
+            Call("GET", D + "/subuser/all", 200, [], query={"username": "news"}),
+            Call("POST", D + "/1001/subuser:add", 201, auto(valid=True, subusers=None), body={"username": "news"}),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["domain"]["subusers"] == ["news", "shop"]
+    # Without SendGrid's list, unlisted subusers cannot be seen: nothing is purged, and the user is told.
+    assert len(warnings) == 1 and "purge_subusers" in warnings[0] and "none was removed" in warnings[0]
+
+
+def test_disassociate_with_the_single_style_removes_only_this_domain(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "subusers": [], "purge_subusers": True, "subuser_association": "single"},
+        [listed(auto(valid=True, subusers=["shop"])), Call("DELETE", D + "/1001/subuser", 204, query={"username": "shop"})],
+    )
+    assert result["changed"] is True
+    assert result["domain"]["subusers"] == []
+
+
+def test_already_associated_answer_is_no_change(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "subusers": ["shop"]},
+        [
+            listed(auto(valid=True, subusers=[])),
+            Call("POST", D + "/1001/subuser:add", 400, {"errors": [{"field": "username", "message": "domain 1001 is already associated with shop"}]}, body={"username": "shop"}),
+        ],
+    )
+    assert result["changed"] is False
+    assert result["domain"]["subusers"] == ["shop"]
+
+
+# -- replace-only fields -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, current, named",
+    [
+        ({"automatic_security": False}, auto(), "automatic_security (is True, wanted False)"),
+        ({"custom_dkim_selector": "abc"}, auto(), "custom_dkim_selector (is None, wanted 'abc')"),
+        ({"region": "global"}, auto(eu=True), "region (is 'eu', wanted 'global')"),
+        ({"subdomain": "mail"}, auto(subdomain="em"), "subdomain (is 'em', wanted 'mail')"),
+    ],
+)
+def test_replace_only_field_fails_without_replace(run, args, current, named):
+    params = {"domain": "example.com"}
+    params.update(args)
+    result = run(module, params, [listed(current)])
+    assert result["failed"] is True
+    assert result["changed"] is False
+    assert named in result["msg"]
+    assert "replace=true" in result["msg"]
+
+
+def test_replace_deletes_and_creates_keeping_unset_settings(run):
+    current = auto(default=True, ips=["192.0.2.1"], valid=True, subusers=["shop"])
+    created = manual(subdomain="em", default=True, ips=["192.0.2.1"], subusers=[])
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "automatic_security": False, "replace": True},
+        [
+            listed(current),
+            Call("DELETE", D + "/1001", 204),
+            Call(
+                "POST",
+                D,
+                201,
+                created,
+                body={"domain": "example.com", "subdomain": "em", "default": True, "ips": ["192.0.2.1"], "region": "global", "automatic_security": False},
+            ),
+        ],
+        diff=True,
+    )
+    assert result["changed"] is True
+    assert result["domain"]["automatic_security"] is False
+    assert result["domain"]["default"] is True
+    assert result["diff"]["before"]["automatic_security"] is True
+    assert result["diff"]["after"]["automatic_security"] is False
+    assert [r["type"] for r in result["dns_records"]] == ["MX", "TXT", "TXT"]
+
+
+def test_replace_of_a_subdomain_change(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "mail", "replace": True},
+        [
+            listed(auto(subdomain="em4321")),
+            Call("DELETE", D + "/1001", 204),
+            Call("POST", D, 201, auto(id=1002, subdomain="mail"), body={"domain": "example.com", "subdomain": "mail", "region": "global", "automatic_security": True}),
+        ],
+    )
+    assert result["domain"]["id"] == 1002
+    assert result["domain"]["subdomain"] == "mail"
+
+
+def test_replace_that_would_be_refused_deletes_nothing(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "mail", "automatic_security": True, "custom_dkim_selector": "abc", "custom_spf": True, "replace": True},
+        [],
+    )
+    assert result["failed"] is True
+    assert "custom_spf=true needs manual security" in result["msg"]
+
+
+def test_legacy_entry_cannot_be_patched(run):
+    result = run(module, {"domain": "example.com", "subdomain": "em", "default": True}, [listed(auto(legacy=True))])
+    assert result["failed"] is True
+    assert "legacy" in result["msg"] and "replace=true" in result["msg"]
+
+
+# -- validation ---------------------------------------------------------------------------------------
+
+
+def test_validate_until_valid_reports_reasons(run, _no_sleep):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "validate": True, "validate_timeout": 60, "validate_delay": 5},
+        [
+            listed(auto()),
+            Call("POST", VALIDATE, 200, validation(False, mail_cname=False, dkim1=True, dkim2=True)),
+            Call("POST", VALIDATE, 200, validation(True, mail_cname=True, dkim1=True, dkim2=True)),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["domain"]["valid"] is True
+    assert result["validation"]["attempts"] == 2
+    assert result["validation"]["results"]["mail_cname"] == {"valid": True, "reason": None}
+    assert _no_sleep == [5]
+
+
+def test_validate_timeout_fails_with_every_reason(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "validate": True},
+        [listed(auto()), Call("POST", VALIDATE, 200, validation(False, mail_cname=False, dkim1=True, dkim2=False))],
+    )
+    assert result["failed"] is True
+    assert "is not valid after 1 validation attempt(s)" in result["msg"]
+    assert "mail_cname: " + REASON in result["msg"]
+    assert "dkim2: " + REASON in result["msg"]
+    assert result["validation"]["results"]["dkim2"] == {"valid": False, "reason": REASON}
+
+
+def test_validate_failure_warn_returns_the_reasons(run, warnings):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "validate": True, "validate_failure": "warn"},
+        [listed(auto()), Call("POST", VALIDATE, 200, validation(False, mail_cname=False, dkim1=True, dkim2=True))],
+    )
+    assert "failed" not in result
+    assert result["domain"]["valid"] is False
+    assert result["validation"]["results"]["mail_cname"]["reason"] == REASON
+    assert len(warnings) == 1 and "mail_cname: " + REASON in warnings[0]
+
+
+def test_valid_entry_is_not_validated_again(run):
+    result = run(module, {"domain": "example.com", "subdomain": "em", "validate": True}, [listed(auto(valid=True))])
+    assert result["changed"] is False
+    assert "validation" not in result
+
+
+# -- delete -------------------------------------------------------------------------------------------
+
+
+def test_delete(run):
+    result = run(module, {"domain": "example.com", "subdomain": "em", "state": "absent"}, [listed(auto()), Call("DELETE", D + "/1001", 204)], diff=True)
+    assert result["changed"] is True
+    assert result["domain"] == {}
+    assert result["dns_records"] == []
+    assert result["diff"]["after"] == {}
+
+
+def test_delete_missing_is_no_change(run):
+    result = run(module, {"domain": "example.com", "subdomain": "em", "state": "absent"}, [listed()])
+    assert result["changed"] is False
+
+
+def test_delete_never_touches_another_subdomain(run):
+    result = run(module, {"domain": "example.com", "subdomain": "mail", "state": "absent"}, [listed(auto(subdomain="em"))])
+    assert result["changed"] is False
+
+
+# -- check mode and diff ------------------------------------------------------------------------------
+
+
+def test_check_mode_create_predicts_and_writes_nothing(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "default": True, "ips": ["192.0.2.1"], "validate": True, "subusers": ["shop"]},
+        [listed()],
+        check_mode=True,
+        diff=True,
+    )
+    assert result["changed"] is True
+    assert writes(result) == []
+    assert result["diff"]["before"] == {}
+    assert result["diff"]["after"] == {
+        "domain": "example.com",
+        "subdomain": "em",
+        "username": None,
+        "automatic_security": True,
+        "custom_spf": False,
+        "default": True,
+        "ips": ["192.0.2.1"],
+        "custom_dkim_selector": None,
+        "region": "global",
+        "subusers": ["shop"],
+    }
+    assert result["domain"]["id"] is None
+    assert result["validation"]["skipped"] is True
+
+
+def test_check_mode_update_predicts_and_writes_nothing(run):
+    current = manual(ips=["192.0.2.1"], subusers=["old"])
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "mail", "custom_spf": True, "ips": ["192.0.2.2"], "subusers": ["new"], "purge_subusers": True},
+        [listed(current)],
+        check_mode=True,
+        diff=True,
+    )
+    assert result["changed"] is True
+    assert writes(result) == []
+    assert result["diff"]["after"]["custom_spf"] is True
+    assert result["diff"]["after"]["ips"] == ["192.0.2.2"]
+    assert result["diff"]["after"]["subusers"] == ["new"]
+    assert result["diff"]["before"]["subusers"] == ["old"]
+
+
+def test_check_mode_replace_writes_nothing(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "region": "eu", "replace": True},
+        [listed(auto())],
+        check_mode=True,
+        diff=True,
+    )
+    assert result["changed"] is True
+    assert writes(result) == []
+    assert result["diff"]["before"]["region"] == "global"
+    assert result["diff"]["after"]["region"] == "eu"
+
+
+# -- input --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ({"domain": "exa mple.com"}, "domain is not a valid DNS name"),
+        ({"domain": "localhost"}, "domain must be a fully qualified DNS name"),
+        ({"domain": "example.com", "custom_dkim_selector": "ABC"}, "custom_dkim_selector must be exactly three lowercase letters or digits"),
+        ({"domain": "example.com", "custom_dkim_selector": "s1"}, "custom_dkim_selector must be exactly three lowercase letters or digits"),
+        ({"domain": "example.com", "subdomain": "em.example.com"}, "subdomain must be relative to domain: use 'em'"),
+        ({"domain": "example.com", "subdomain": "-em"}, "subdomain is not a valid DNS name"),
+        ({"domain": "example.com", "ips": ["192.0.2.300"]}, "ips must be an IPv4 address"),
+        ({"domain": "example.com", "custom_spf": True, "automatic_security": True}, "custom_spf=true needs manual security"),
+        ({"domain": "example.com", "subusers": ["a b"]}, "subusers must be a username without spaces"),
+        ({"domain": "example.com", "validate_timeout": -1}, "validate_timeout must be 0 or more"),
+    ],
+)
+def test_bad_input_fails_before_any_request(run, args, message):
+    result = run(module, args, [])
+    assert result["failed"] is True
+    assert message in result["msg"]
+
+
+def test_custom_spf_on_an_automatic_entry_fails_before_writing(run):
+    result = run(module, {"domain": "example.com", "subdomain": "em", "custom_spf": True}, [listed(auto())])
+    assert result["failed"] is True
+    assert "custom_spf=true needs manual security" in result["msg"]
+
+
+# -- lookup -------------------------------------------------------------------------------------------
+
+
+def test_domain_filter_is_a_search_not_an_equality_test(run):
+    """SendGrid returns mail.example.com and example.com.au for example.com: neither is example.com."""
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em"},
+        [
+            listed(auto(id=1, domain="mail.example.com"), auto(id=2, domain="example.com.au")),
+            Call("POST", D, 201, auto(id=3), body={"domain": "example.com", "subdomain": "em", "automatic_security": True}),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["domain"]["id"] == 3
+
+
+def test_exact_match_among_search_results(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "state": "absent"},
+        [
+            listed(auto(id=1, domain="mail.example.com"), auto(id=2), auto(id=3, domain="example.com.au")),
+            Call("DELETE", D + "/2", 204),
+        ],
+    )
+    assert result["changed"] is True
+
+
+def test_every_page_is_read(run):
+    page1 = [auto(id=i, domain="x%d.example.com" % i) for i in range(1, 501)]
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em"},
+        [listed(*page1), listed(auto(id=2000), query=dict(OWN, offset=500))],
+    )
+    assert result["changed"] is False
+    assert result["domain"]["id"] == 2000
+
+
+def test_username_filter_then_exact_match(run):
+    query = {"domain": "example.com", "username": "bob", "limit": 500, "offset": 0}
+    result = run(
+        module,
+        {"domain": "example.com", "username": "bob"},
+        [
+            listed(auto(id=1, username="bobby"), query=query),
+            Call("POST", D, 201, auto(id=2, username="bob"), body={"domain": "example.com", "username": "bob", "automatic_security": True}),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["domain"]["username"] == "bob"
+
+
+def test_several_entries_without_subdomain_fail_and_list_them(run):
+    result = run(module, {"domain": "example.com"}, [listed(auto(id=1, subdomain="em1"), auto(id=2, subdomain="em2"))])
+    assert result["failed"] is True
+    assert "em1.example.com (id 1), em2.example.com (id 2)" in result["msg"]
+    assert "set subdomain" in result["msg"]
+
+
+def test_on_behalf_of_header_is_sent(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "on_behalf_of": "shop"},
+        [listed(), Call("POST", D, 201, auto(username="shop"), body={"domain": "example.com", "subdomain": "em", "automatic_security": True})],
+    )
+    assert [headers.get("on-behalf-of") for headers in result["_request_headers"]] == ["shop", "shop"]
+    assert API_KEY not in repr({k: v for k, v in result.items() if k != "_request_headers"})
