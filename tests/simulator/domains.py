@@ -44,7 +44,8 @@ def dns_records(store: Store, d: Domain) -> dict:
     """The records SendGrid asks the customer to publish, keyed as in the API."""
     user_id = store.user_id(d.account)
     mail_host = f"{d.subdomain}.{d.domain}"
-    target = f"u{user_id}.wl{d.id % 1000:03d}.sendgrid.net"
+    # SendGrid: the CNAME values of EU-pinned domains include "eu".
+    target = f"u{user_id}.wl{d.id % 1000:03d}.{'eu.' if d.region == 'eu' else ''}sendgrid.net"
     if d.automatic_security:
         first, second = (d.dkim_selector, d.dkim_selector + "2") if d.dkim_selector else ("s1", "s2")
         return {

@@ -71,6 +71,13 @@ def test_custom_dkim_selector(api):
     assert d["dns"]["dkim1"]["data"].startswith("abc.domainkey.u1446440.")
 
 
+def test_eu_pinned_domain_points_at_eu_hosts(api):
+    d = create(api, region="eu")
+    assert d["dns"]["mail_cname"]["data"].endswith(".eu.sendgrid.net")
+    assert d["dns"]["dkim1"]["data"].endswith(".eu.sendgrid.net")
+    assert ".eu." not in create(api, subdomain="other")["dns"]["mail_cname"]["data"]
+
+
 def test_manual_security_records(simulator, api):
     simulator.add_ips(["192.0.2.1"])
     d = create(api, subdomain="mail", automatic_security=False, custom_spf=True,
