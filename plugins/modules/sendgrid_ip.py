@@ -167,11 +167,11 @@ class DedicatedIP(SendGridResource):
             try:
                 answer = self.write("POST", "/v3/ips/warmup", {"ip": ip["ip"]})
             except (APIError, NetworkError) as exc:
-                if isinstance(exc, APIError) and exc.status < 500:
-                    raise
-                # The POST is not repeated blindly; read again to learn whether it took effect.
-                again = self.find()
+                # A refused request changed nothing; after 5xx or a dropped connection the POST is not
+                # repeated blindly: read again to learn whether the warmup started.
+                again = None if isinstance(exc, APIError) and exc.status < 500 else self.find()
                 if again is None or not again["warmup"]:
+                    self.changed = False
                     raise
                 return again
             ip["warmup"] = True

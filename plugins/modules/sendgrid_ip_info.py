@@ -43,7 +43,7 @@ options:
     type: bool
     default: false
 notes:
-  - Needs the API key scope C(ips.read) (C(ips.assigned.read) with O(assigned_only=true)).
+  - Needs the API key scope C(ips.read), and also C(ips.assigned.read) with O(assigned_only=true).
   - With O(on_behalf_of), the list holds the IPs assigned to that subuser.
 seealso:
   - module: mailops.sendgrid.sendgrid_ip

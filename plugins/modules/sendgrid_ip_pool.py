@@ -167,11 +167,11 @@ class IPPool(SendGridResource):
         try:
             self.write("POST", "/v3/ips/pools", {"name": name})
         except (APIError, NetworkError) as exc:
-            if isinstance(exc, APIError) and exc.status < 500:
-                raise
-            # The creating POST is not repeated blindly: read again to learn whether the pool exists.
-            pool = self.read(name)
+            # A refused request created nothing; after 5xx or a dropped connection the creating POST is
+            # not repeated blindly: read again to learn whether the pool exists.
+            pool = None if isinstance(exc, APIError) and exc.status < 500 else self.read(name)
             if pool is None:
+                self.changed = False
                 raise
             return self.reconcile_members(pool)
         return self.reconcile_members({"name": name, "ips": []})
@@ -219,6 +219,9 @@ class IPPool(SendGridResource):
                     path=exc.path,
                     status=exc.status,
                 )
+            if exc.status < 500:
+                # Refused, so this add wrote nothing; earlier writes of the run still count.
+                self.changed = changed_before
             raise
 
     def delete(self, current):

@@ -158,6 +158,7 @@ def test_start_warmup_server_error_is_not_repeated_and_read_again(run):
     )
     assert result["failed"] is True
     assert result["msg"] == "SendGrid API request POST /v3/ips/warmup failed with HTTP 500: internal error"
+    assert result["changed"] is False
     assert API_KEY not in repr(result)
 
 
@@ -186,6 +187,7 @@ def test_start_warmup_client_error_is_reported(run):
     )
     assert result["failed"] is True
     assert result["msg"] == "SendGrid API request POST /v3/ips/warmup failed with HTTP 400: ip: IP cannot be warmed up"
+    assert result["changed"] is False
 
 
 def test_read_server_error_is_retried(run):

@@ -205,7 +205,37 @@ def test_creating_post_failure_is_not_retried_and_key_not_shown(run):
     assert result["failed"] is True
     assert result["msg"] == "SendGrid API request POST /v3/ips/pools failed with HTTP 500: internal error"
     assert result["status"] == 500
+    assert result["changed"] is False
     assert API_KEY not in repr(result)
+
+
+def test_refused_add_on_existing_pool_is_not_changed(run):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["192.0.2.10"]},
+        [
+            Call("GET", POOL + "/tx", 200, pool("tx")),
+            Call("POST", POOL + "/tx/ips", 400, {"errors": [{"field": "ip", "message": "ip is not activated"}]}, body={"ip": "192.0.2.10"}),
+        ],
+    )
+    assert result["failed"] is True
+    assert result["changed"] is False
+    assert result["msg"] == "SendGrid API request POST /v3/ips/pools/tx/ips failed with HTTP 400: ip: ip is not activated"
+
+
+def test_refused_add_after_rename_still_reports_the_rename(run):
+    result = run(
+        module,
+        {"name": "old", "new_name": "new", "ips": ["192.0.2.10"]},
+        [
+            Call("GET", POOL + "/old", 200, pool("old")),
+            Call("GET", POOL + "/new", 404, NOT_FOUND),
+            Call("PUT", POOL + "/old", 200, {"name": "new"}, body={"name": "new"}),
+            Call("POST", POOL + "/new/ips", 400, {"errors": [{"field": "ip", "message": "ip is not activated"}]}, body={"ip": "192.0.2.10"}),
+        ],
+    )
+    assert result["failed"] is True
+    assert result["changed"] is True
 
 
 def test_creating_post_failure_but_pool_exists_goes_on(run):
