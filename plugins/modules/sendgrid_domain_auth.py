@@ -18,7 +18,7 @@ description:
     SPF IPs and the default flag as declared, and associates the domain with subusers of the parent account.
   - Only the options you set are compared and changed. An option you leave out is left as it is.
 author:
-  - mailops.sendgrid contributors
+  - mailops.sendgrid contributors (!UNKNOWN)
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.attributes
@@ -98,10 +98,11 @@ options:
     description:
       - V(eu) pins the entry to SendGrid's EU infrastructure (for EU regional subusers); V(global) does not.
         SendGrid uses V(global) when an entry is created without it.
-      - SendGrid does not return this setting. The module reads it back from the record values (the CNAME target of an
-        EU entry is under C(eu.sendgrid.net)). The records of an entry with manual security do not show the region;
-        for such an entry O(region) is only used when it is created and never compared, so it cannot cause a change
-        or a conflict on later runs.
+      - SendGrid does not return this setting. The module reads it back from the record values. The SendGrid host
+        names of an EU entry have an C(eu) label (for example C(u1234.wl001.eu.sendgrid.net)), and the mail CNAME of a
+        global entry with automatic security has none. When the records do not show the region (manual security
+        records without an C(eu) label), O(region) is only used when the entry is created and is never compared, so it
+        cannot cause a change or a conflict on later runs.
       - Omit to accept any region for an existing entry. Cannot be changed in place; see O(replace).
     type: str
     choices: [global, eu]
@@ -422,7 +423,8 @@ OPTIONS = ("domain", "subdomain", "username", "automatic_security", "custom_spf"
 ASSOCIATE = {"single": "subuser", "multi": "subuser:add"}
 READ_ASSOCIATION = {"single": DOMAINS + "/subuser", "multi": DOMAINS + "/subuser/all"}
 SELECTOR_RE = re.compile(r"^[a-z0-9]{3}$")
-EU_LABEL_RE = re.compile(r"(^|\.)eu\.sendgrid\.net$")
+# An ``eu`` (or ``eu1``...) label in a SendGrid host name: SendGrid says EU-pinned entries point at such hosts.
+EU_LABEL_RE = re.compile(r"(^|[.:\s])eu\d*\.([a-z0-9-]+\.)*sendgrid\.net")
 
 
 # -- SendGrid's answer in the module's shape (sendgrid_domain_auth_info has the same helpers) ----------

@@ -16,7 +16,7 @@ description:
   - The items use the option names of M(mailops.sendgrid.sendgrid_domain_auth), so an audit can compare them with the
     declared state and a playbook can pass them back to that module.
 author:
-  - mailops.sendgrid contributors
+  - mailops.sendgrid contributors (!UNKNOWN)
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.info_attributes
@@ -186,7 +186,8 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
 
 DOMAINS = "/v3/whitelabel/domains"
 SELECTOR_RE = re.compile(r"^[a-z0-9]{3}$")
-EU_LABEL_RE = re.compile(r"(^|\.)eu\.sendgrid\.net$")
+# An ``eu`` (or ``eu1``...) label in a SendGrid host name: SendGrid says EU-pinned entries point at such hosts.
+EU_LABEL_RE = re.compile(r"(^|[.:\s])eu\d*\.([a-z0-9-]+\.)*sendgrid\.net")
 
 
 # -- kept identical to the helpers of sendgrid_domain_auth.py (a unit test compares them) ---------------

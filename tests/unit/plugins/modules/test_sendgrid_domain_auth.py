@@ -78,6 +78,10 @@ def listed(*objects, query=None):
     return Call("GET", D, 200, list(objects), query=query or OWN)
 
 
+def error(message, field=None):
+    return {"errors": [{"field": field, "message": message}]}
+
+
 def validation(valid, **records):
     results = {key: {"valid": ok, "reason": None if ok else REASON} for key, ok in records.items()}
     return {"id": 1001, "valid": valid, "validation_results": results}
@@ -213,7 +217,7 @@ def test_creating_post_failure_rereads_and_is_not_retried(run):
         {"domain": "example.com", "subdomain": "em"},
         [
             listed(),
-            Call("POST", D, 500, {"errors": [{"field": None, "message": "internal error"}]}, body={"domain": "example.com", "subdomain": "em", "automatic_security": True}),
+            Call("POST", D, 500, error("internal error"), body={"domain": "example.com", "subdomain": "em", "automatic_security": True}),
             listed(auto()),
         ],
     )
@@ -227,7 +231,7 @@ def test_creating_post_failure_when_nothing_was_created(run):
         {"domain": "example.com", "subdomain": "em"},
         [
             listed(),
-            Call("POST", D, 502, {"errors": [{"field": None, "message": "bad gateway"}]}, body={"domain": "example.com", "subdomain": "em", "automatic_security": True}),
+            Call("POST", D, 502, error("bad gateway"), body={"domain": "example.com", "subdomain": "em", "automatic_security": True}),
             listed(),
         ],
     )
@@ -459,7 +463,7 @@ def test_already_associated_answer_is_no_change(run):
         {"domain": "example.com", "subdomain": "em", "subusers": ["shop"]},
         [
             listed(auto(valid=True, subusers=[])),
-            Call("POST", D + "/1001/subuser:add", 400, {"errors": [{"field": "username", "message": "domain 1001 is already associated with shop"}]}, body={"username": "shop"}),
+            Call("POST", D + "/1001/subuser:add", 400, error("domain 1001 is already associated with shop", "username"), body={"username": "shop"}),
         ],
     )
     assert result["changed"] is False
@@ -522,7 +526,13 @@ def test_replace_of_a_subdomain_change(run):
         [
             listed(auto(subdomain="em4321")),
             Call("DELETE", D + "/1001", 204),
-            Call("POST", D, 201, auto(id=1002, subdomain="mail"), body={"domain": "example.com", "subdomain": "mail", "region": "global", "automatic_security": True}),
+            Call(
+                "POST",
+                D,
+                201,
+                auto(id=1002, subdomain="mail"),
+                body={"domain": "example.com", "subdomain": "mail", "region": "global", "automatic_security": True},
+            ),
         ],
     )
     assert result["domain"]["id"] == 1002
