@@ -102,7 +102,7 @@ def test_nullable_means_also_null():
 
 
 @needs_spec
-def test_every_simulated_route_is_in_the_files(simulator_session):
+def test_every_simulated_route_is_in_the_files():
     """A route the files do not describe would silently skip validation."""
     from tests.simulator.server import SimulatorApp
     app = SimulatorApp("SG.x", OPENAPI_DIR)
