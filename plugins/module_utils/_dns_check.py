@@ -353,7 +353,7 @@ class Checker:
         return results, summary, summary["found"] == summary["total"]
 
     def check(self, expected):
-        name, rtype, want = expected["name"], expected["type"], expected["value"]
+        name, rtype = expected["name"], expected["type"]
         answer = self.query(name, rtype)
         if answer.rcode == ERROR:
             return self._result(expected, "error", "lookup_failed", "could not look up %s %s: %s" % (rtype, name, answer.error))

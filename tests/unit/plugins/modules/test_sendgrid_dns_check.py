@@ -38,7 +38,7 @@ class FakeDNS:
     """
 
     def __init__(self, records, zones=("example.com", "example.org"), broken=()):
-        self.records = [(name, rtype, value) for name, rtype, value in records]
+        self.records = list(records)
         self.zones = zones
         self.broken = set(broken)
         self.asked = []
@@ -384,7 +384,8 @@ def test_lookup_errors(exc, rcode, text):
 
 
 def test_nxdomain_keeps_the_zone_of_the_soa():
-    message = dns.message.from_text(RESPONSE.replace("rcode NOERROR", "rcode NXDOMAIN").split(";ANSWER")[0] + ";AUTHORITY\n" + RESPONSE.split(";AUTHORITY\n")[1])
+    question = RESPONSE.replace("rcode NOERROR", "rcode NXDOMAIN").split(";ANSWER", maxsplit=1)[0]
+    message = dns.message.from_text(question + ";AUTHORITY\n" + RESPONSE.split(";AUTHORITY\n", maxsplit=1)[1])
     qname = dns.name.from_text("mail.example.com.")
     lookup = DNSPythonLookup(["192.0.2.53"])
     lookup.resolver.resolve = Raising(dns.resolver.NXDOMAIN(qnames=[qname], responses={qname: message})).resolve
