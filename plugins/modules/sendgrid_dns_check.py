@@ -150,12 +150,18 @@ EXAMPLES = r"""
     msg: "{{ dns.records | rejectattr('status', 'eq', 'found') | map(attribute='message') | list }}"
   when: not dns.ok
 
-- name: The API key of the group is accepted and ignored
+- name: Link branding, checked on a local test DNS server; the group's API key is accepted and ignored
   module_defaults:
     group/mailops.sendgrid.sendgrid:
       api_key: "{{ vault_sendgrid_api_key }}"
   block:
-    - name: Check the link branding records against a local test server
+    - name: Brand the links
+      mailops.sendgrid.sendgrid_link_branding:
+        domain: example.com
+        subdomain: url1234
+      register: link
+
+    - name: Check its records
       mailops.sendgrid.sendgrid_dns_check:
         records: "{{ link.dns_records }}"
         nameservers: [127.0.0.1]

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.bind import bind_server  # noqa: F401  (pytest fixture, module scope)
+from tests.integration import bind
+
+# A pytest fixture (module scope): importing it is what makes it available to the tests below.
+from tests.integration.bind import bind_server  # noqa: F401  # pylint: disable=unused-import
 
 TARGET = "u1446440.wl001.sendgrid.net"
 SPF = "v=spf1 include:sendgrid.net ~all"
@@ -204,3 +207,44 @@ def test_unreachable_nameserver_is_an_error_not_missing(playbook, simulator):
     assert run.rc == 0, run.stdout + run.stderr
     assert [(r["status"], r["problem"]) for r in result["records"]] == [("error", "lookup_failed")]
     assert result["ok"] is False
+
+
+# -- the fixture's policy when named is missing ---------------------------------------------------
+
+
+@pytest.fixture
+def no_named(monkeypatch):
+    """No named anywhere; installing is recorded (and fails) instead of running apt-get."""
+    installs = []
+    monkeypatch.setattr(bind, "find_named", lambda: None)
+    monkeypatch.setattr(bind, "install_bind", lambda: installs.append(True) or "apt-get is not available on this host")
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("MAILOPS_INSTALL_BIND", raising=False)
+    return installs
+
+
+def test_missing_named_outside_ci_skips_with_the_reason_and_installs_nothing(no_named):
+    with pytest.raises(bind.BindUnavailable) as info:
+        bind.start_bind()
+    assert "MAILOPS_INSTALL_BIND=1" in str(info.value) and "apt-get install bind9 bind9-utils" in str(info.value)
+    assert no_named == []
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        bind.skip_or_fail(info.value)
+    assert "BIND 9 is not available" in str(skipped.value)
+
+
+@pytest.mark.parametrize("env", [{"CI": "true"}, {"MAILOPS_INSTALL_BIND": "1"}])
+def test_missing_named_is_installed_when_allowed(no_named, monkeypatch, env):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(bind.BindUnavailable) as info:
+        bind.ensure_named()
+    assert no_named == [True]
+    assert "installing it failed: apt-get is not available" in str(info.value)
+
+
+def test_missing_named_under_ci_fails(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception) as failed:
+        bind.skip_or_fail(bind.BindUnavailable("apt-get install failed"))
+    assert "CI=true, so this test must run" in str(failed.value)
