@@ -20,8 +20,9 @@ def tasks(*items):
     return yaml.safe_dump([{"name": name, module: args} for name, module, args in items], sort_keys=False)
 
 
-def auth(name="auth", **args):
-    return tasks((name, MODULE, args))
+def auth(args=None, name="auth", **more):
+    """One task of the module with ``args`` (a dict) updated with ``more``."""
+    return tasks((name, MODULE, dict(args or {}, **more)))
 
 
 def ok(run):
@@ -69,7 +70,7 @@ def test_life_cycle_with_reruns_that_write_nothing(simulator, playbook):
 
     # Create: one GET (the filtered list), one POST.
     simulator.clear_requests()
-    created = ok(playbook(auth(**MANUAL), diff=True)).task("auth")
+    created = ok(playbook(auth(MANUAL), diff=True)).task("auth")
     assert created["changed"] is True
     assert [(r["method"], r["path"]) for r in api_requests(simulator)] == [("GET", DOMAINS), ("POST", DOMAINS)]
     assert api_requests(simulator)[0]["query"] == {"domain": "example.com", "exclude_subusers": "true", "limit": "500", "offset": "0"}
@@ -87,7 +88,7 @@ def test_life_cycle_with_reruns_that_write_nothing(simulator, playbook):
 
     # Re-run: no change, one GET, zero writes.
     simulator.clear_requests()
-    again = ok(playbook(auth(**MANUAL), diff=True)).task("auth")
+    again = ok(playbook(auth(MANUAL), diff=True)).task("auth")
     assert again["changed"] is False
     assert again["diff"]["before"] == again["diff"]["after"]
     assert writes(simulator) == []
@@ -95,7 +96,7 @@ def test_life_cycle_with_reruns_that_write_nothing(simulator, playbook):
 
     # Validation fails before the records are published, with SendGrid's reasons.
     simulator.clear_requests()
-    unpublished = playbook(auth(validate=True, validate_delay=0.1, **MANUAL))
+    unpublished = playbook(auth(MANUAL, validate=True, validate_delay=0.1))
     assert unpublished.rc != 0
     assert unpublished.failed == ["auth"]
     failed = unpublished.task("auth")
@@ -106,7 +107,7 @@ def test_life_cycle_with_reruns_that_write_nothing(simulator, playbook):
     # Publish the returned records in the simulator's DNS, then validate.
     simulator.add_dns(created["dns_records"])
     simulator.clear_requests()
-    validated = ok(playbook(auth(validate=True, validate_delay=0.1, **MANUAL))).task("auth")
+    validated = ok(playbook(auth(MANUAL, validate=True, validate_delay=0.1))).task("auth")
     assert validated["changed"] is True
     assert validated["domain"]["valid"] is True
     assert validated["validation"]["valid"] is True
@@ -114,12 +115,12 @@ def test_life_cycle_with_reruns_that_write_nothing(simulator, playbook):
     assert writes(simulator) == [("POST", "%s/%s/validate" % (DOMAINS, domain_id))]
 
     simulator.clear_requests()
-    assert ok(playbook(auth(validate=True, validate_delay=0.1, **MANUAL))).task("auth")["changed"] is False
+    assert ok(playbook(auth(MANUAL, validate=True, validate_delay=0.1))).task("auth")["changed"] is False
     assert writes(simulator) == []
 
     # Change custom_spf: one PATCH that carries only that field; the default flag stays.
     simulator.clear_requests()
-    spf = ok(playbook(auth(**dict(MANUAL, custom_spf=True)), diff=True)).task("auth")
+    spf = ok(playbook(auth({**MANUAL, "custom_spf": True}), diff=True)).task("auth")
     assert spf["changed"] is True
     patches = [r for r in api_requests(simulator) if r["write"]]
     assert [(r["method"], r["path"], r["body"]) for r in patches] == [("PATCH", "%s/%s" % (DOMAINS, domain_id), {"custom_spf": True})]
@@ -129,25 +130,25 @@ def test_life_cycle_with_reruns_that_write_nothing(simulator, playbook):
 
     # IPs: one add, one remove, never a new entry.
     simulator.clear_requests()
-    ips = ok(playbook(auth(**dict(MANUAL, custom_spf=True, ips=[IP_B])))).task("auth")
+    ips = ok(playbook(auth({**MANUAL, "custom_spf": True, "ips": [IP_B]}))).task("auth")
     assert ips["domain"]["ips"] == [IP_B]
     assert writes(simulator) == [("POST", "%s/%s/ips" % (DOMAINS, domain_id)), ("DELETE", "%s/%s/ips/%s" % (DOMAINS, domain_id, IP_A))]
-    current = dict(MANUAL, custom_spf=True, ips=[IP_B])
+    current = {**MANUAL, "custom_spf": True, "ips": [IP_B]}
 
     # Subusers, multi style: one POST each, then a re-run writes nothing.
     simulator.clear_requests()
-    associated = ok(playbook(auth(subusers=["shop", "news"], **current))).task("auth")
+    associated = ok(playbook(auth(current, subusers=["shop", "news"]))).task("auth")
     assert associated["domain"]["subusers"] == ["news", "shop"]
     assert writes(simulator) == [("POST", "%s/%s/subuser:add" % (DOMAINS, domain_id))] * 2
     assert sorted(a["username"] for a in simulator.state()["accounts"] if domain_id in a["associated_domains"]) == ["news", "shop"]
 
     simulator.clear_requests()
-    assert ok(playbook(auth(subusers=["news", "shop"], **current))).task("auth")["changed"] is False
+    assert ok(playbook(auth(current, subusers=["news", "shop"]))).task("auth")["changed"] is False
     assert writes(simulator) == []
 
     # Purge with the single style: shop is disassociated from this domain only.
     simulator.clear_requests()
-    purged = ok(playbook(auth(subusers=["news"], purge_subusers=True, subuser_association="single", **current))).task("auth")
+    purged = ok(playbook(auth(current, subusers=["news"], purge_subusers=True, subuser_association="single"))).task("auth")
     assert purged["domain"]["subusers"] == ["news"]
     assert [(r["method"], r["path"], r["query"]) for r in api_requests(simulator) if r["write"]] == [
         ("DELETE", "%s/%s/subuser" % (DOMAINS, domain_id), {"username": "shop"})
@@ -157,7 +158,7 @@ def test_life_cycle_with_reruns_that_write_nothing(simulator, playbook):
     before = simulator.state()["domains"]
     simulator.clear_requests()
     checked = ok(
-        playbook(auth(**dict(current, ips=[IP_A], default=False, subusers=[], purge_subusers=True)), check=True, diff=True)
+        playbook(auth({**current, "ips": [IP_A], "default": False, "subusers": [], "purge_subusers": True}), check=True, diff=True)
     ).task("auth")
     assert checked["changed"] is True
     assert checked["diff"]["after"]["ips"] == [IP_A]
@@ -184,7 +185,7 @@ def test_life_cycle_with_reruns_that_write_nothing(simulator, playbook):
 def test_automatic_security_eu_and_selector_are_stable(simulator, playbook):
     """custom_dkim_selector and region are not echoed by SendGrid: a re-run must still write nothing."""
     args = {"domain": "example.eu", "region": "eu", "custom_dkim_selector": "k2x", "automatic_security": True}
-    created = ok(playbook(auth(**args))).task("auth")
+    created = ok(playbook(auth(args))).task("auth")
     assert created["domain"]["region"] == "eu"
     assert created["domain"]["subdomain"].startswith("em")  # chosen by SendGrid
     assert [r["name"] for r in created["dns_records"]] == [
@@ -194,20 +195,20 @@ def test_automatic_security_eu_and_selector_are_stable(simulator, playbook):
     ]
 
     simulator.clear_requests()
-    again = ok(playbook(auth(**args))).task("auth")
+    again = ok(playbook(auth(args))).task("auth")
     assert again["changed"] is False
     assert writes(simulator) == []
 
     # A region change cannot be made in place: the module names it and changes nothing ...
     simulator.clear_requests()
-    refused = playbook(auth(**dict(args, region="global")))
+    refused = playbook(auth({**args, "region": "global"}))
     assert refused.rc != 0 and refused.failed == ["auth"]
     assert "region (is 'eu', wanted 'global')" in refused.task("auth")["msg"]
     assert writes(simulator) == []
 
     # ... unless replace=true, which deletes and creates once.
     simulator.clear_requests()
-    replaced = ok(playbook(auth(replace=True, **dict(args, region="global")))).task("auth")
+    replaced = ok(playbook(auth({**args, "region": "global", "replace": True}))).task("auth")
     assert replaced["domain"]["region"] == "global"
     assert replaced["domain"]["subdomain"] == created["domain"]["subdomain"]
     assert writes(simulator) == [("DELETE", "%s/%s" % (DOMAINS, created["domain"]["id"])), ("POST", DOMAINS)]
@@ -236,14 +237,14 @@ def test_one_default_converges(simulator, playbook):
 def test_domain_in_a_subuser_account_via_on_behalf_of(simulator, playbook):
     simulator.add_subusers("shop")
     args = {"domain": "shop.example.com", "subdomain": "em", "on_behalf_of": "shop"}
-    created = ok(playbook(auth(**args))).task("auth")
+    created = ok(playbook(auth(args))).task("auth")
     assert created["changed"] is True
     assert created["domain"]["username"] == "shop"
     assert domains(simulator) == [("shop", "shop.example.com", "em")]
     assert {r["account"] for r in api_requests(simulator)} == {"shop"}
 
     simulator.clear_requests()
-    assert ok(playbook(auth(**args))).task("auth")["changed"] is False
+    assert ok(playbook(auth(args))).task("auth")["changed"] is False
     assert writes(simulator) == []
 
     # The parent sees the same entry with username=shop: no duplicate ...
@@ -282,6 +283,6 @@ def test_info_lists_exact_matches_and_the_default(simulator, playbook):
     # An item fed back to the module is no change.
     item = {key: value for key, value in found["domains"][0].items() if key not in ("id", "user_id", "valid", "legacy", "dns_records")}
     simulator.clear_requests()
-    fed_back = ok(playbook(auth(**item))).task("auth")
+    fed_back = ok(playbook(auth(item))).task("auth")
     assert fed_back["changed"] is False
     assert writes(simulator) == []
