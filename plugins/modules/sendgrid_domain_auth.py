@@ -121,9 +121,10 @@ options:
     description:
       - Usernames of subusers that may send with this domain of the parent account (SendGrid's association of a parent
         domain with a subuser). Existing associations are kept unless O(purge_subusers=true).
-      - SendGrid only lets a parent account associate its own entries; SendGrid also documents that the entry must be
-        validated first. Set O(validate=true) together with O(subusers) on a new entry; the module validates before it
-        associates.
+      - SendGrid only lets a parent account associate its own entries, so a non-empty list cannot be used with
+        O(on_behalf_of) or O(username).
+      - SendGrid also documents that the entry must be validated first. Set O(validate=true) together with
+        O(subusers) on a new entry; the module validates before it associates.
       - Omit to leave the associations alone.
     type: list
     elements: str
@@ -550,10 +551,19 @@ class DomainAuth(SendGridResource):
             validate_selector(params["custom_dkim_selector"])
         if params["subusers"] is not None:
             params["subusers"] = list(dict.fromkeys(validate_username(name, "subusers") for name in params["subusers"]))
+            self.check_association_owner()
         self.check_custom_spf(params["automatic_security"])
         for option in ("validate_timeout", "validate_delay"):
             if params[option] < 0:
                 raise InputError("%s must be 0 or more, got %s" % (option, params[option]))
+
+    def check_association_owner(self):
+        for option in ("on_behalf_of", "username"):
+            if self.params["subusers"] and self.params[option]:
+                raise InputError(
+                    "subusers cannot be used with %s: SendGrid only lets the parent account associate its own "
+                    "authenticated domains with subusers" % option
+                )
 
     def check_custom_spf(self, automatic_security):
         if self.params["custom_spf"] and automatic_security:

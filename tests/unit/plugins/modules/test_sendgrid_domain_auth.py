@@ -704,6 +704,8 @@ def test_check_mode_replace_writes_nothing(run):
         ({"domain": "example.com", "custom_spf": True, "automatic_security": True}, "custom_spf=true needs manual security"),
         ({"domain": "example.com", "subusers": ["a b"]}, "subusers must be a username without spaces"),
         ({"domain": "example.com", "validate_timeout": -1}, "validate_timeout must be 0 or more"),
+        ({"domain": "example.com", "subusers": ["shop"], "on_behalf_of": "news"}, "subusers cannot be used with on_behalf_of"),
+        ({"domain": "example.com", "subusers": ["shop"], "username": "news"}, "subusers cannot be used with username"),
     ],
 )
 def test_bad_input_fails_before_any_request(run, args, message):
