@@ -63,6 +63,37 @@ notes:
     a POST that creates an object is never retried blindly. The module reads again to learn whether it was created.
 """
 
+    # The validation options of the modules whose objects have DNS records (validation_argument_spec()).
+    VALIDATION = r"""
+options:
+  validate:
+    description:
+      - Ask SendGrid to validate the DNS records when the object is not valid yet.
+      - A valid object is not validated again, so a re-run sends no request for it.
+      - Publish the records from RV(dns_records) first.
+      - Validating is a write, so check mode only says that it would happen.
+    type: bool
+    default: false
+  validate_timeout:
+    description:
+      - Seconds to keep asking SendGrid to validate until the object is valid. V(0) asks once.
+    type: float
+    default: 0
+  validate_delay:
+    description:
+      - Seconds to wait between two validation requests.
+    type: float
+    default: 10
+  validate_failure:
+    description:
+      - What to do when the object is still not valid after O(validate_timeout).
+      - V(fail) fails the task with SendGrid's reason for every invalid record; V(warn) only warns.
+        The reasons are in RV(validation) either way.
+    type: str
+    choices: [fail, warn]
+    default: fail
+"""
+
     # Resource modules: full check mode and diff.
     ATTRIBUTES = r"""
 attributes:

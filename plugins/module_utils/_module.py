@@ -22,7 +22,9 @@ import time
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import (
+    APIError,
     HAS_REQUESTS,
+    NetworkError,
     REQUESTS_IMPORT_ERROR,
     SendGridClient,
     SendGridError,
@@ -106,6 +108,13 @@ def validate_length(value, option, maximum, minimum=1):
     if value is None or not (minimum <= len(value) <= maximum):
         raise InputError("%s must be %d to %d characters long, got %d" % (option, minimum, maximum, len(value or "")))
     return value
+
+
+def check_validation_options(params):
+    """The options of ``validation_argument_spec()``, when the module has them."""
+    for option in ("validate_timeout", "validate_delay"):
+        if params.get(option) is not None and params[option] < 0:
+            raise InputError("%s must be 0 or more, got %s" % (option, params[option]))
 
 
 # -- current vs desired -----------------------------------------------------------------------
@@ -297,10 +306,21 @@ class SendGridResource:
 
     def write(self, method, path, body=None, query=None, not_found_ok=False, retry_safe=None):
         """Send a write, or in check mode only record that it would be sent. Returns the answer or ``None``."""
-        self.changed = True
         if self.check_mode:
+            self.changed = True
             return None
-        return self.client.request(method, path, query=query, body=body, not_found_ok=not_found_ok, retry_safe=retry_safe)
+        try:
+            answer = self.client.request(method, path, query=query, body=body, not_found_ok=not_found_ok, retry_safe=retry_safe)
+        except APIError as exc:
+            # A 4xx was refused: nothing changed. A 5xx or a lost answer may have changed something.
+            if exc.status >= 500:
+                self.changed = True
+            raise
+        except NetworkError:
+            self.changed = True
+            raise
+        self.changed = True
+        return answer
 
     # -- to implement ---------------------------------------------------------------------
 
@@ -329,6 +349,7 @@ class SendGridResource:
     # -- the flow ---------------------------------------------------------------------------
 
     def run(self):
+        check_validation_options(self.params)
         self.check_input()
         current = self.find()
         before = self.to_options(current) if current is not None else {}

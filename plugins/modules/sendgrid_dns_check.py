@@ -21,7 +21,7 @@ description:
     C(module_defaults) for the action group C(mailops.sendgrid.sendgrid) also apply to it; it ignores them
     (O(timeout) excepted, which is the DNS timeout here).
 author:
-  - mailops.sendgrid contributors (!UNKNOWN)
+  - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.info_attributes

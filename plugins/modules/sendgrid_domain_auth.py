@@ -18,7 +18,7 @@ description:
     SPF IPs and the default flag as declared, and associates the domain with subusers of the parent account.
   - Only the options you set are compared and changed. An option you leave out is left as it is.
 author:
-  - mailops.sendgrid contributors (!UNKNOWN)
+  - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.attributes

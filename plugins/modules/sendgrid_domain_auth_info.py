@@ -16,7 +16,7 @@ description:
   - The items use the option names of M(mailops.sendgrid.sendgrid_domain_auth), so an audit can compare them with the
     declared state and a playbook can pass them back to that module.
 author:
-  - mailops.sendgrid contributors (!UNKNOWN)
+  - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.info_attributes

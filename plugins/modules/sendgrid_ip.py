@@ -18,7 +18,7 @@ description:
   - Returns the IP as SendGrid describes it, with its pools, warmup state, reverse DNS and subusers.
   - When nothing has to change, the module sends exactly one request (C(GET /v3/ips/{ip})).
 author:
-  - mailops.sendgrid contributors (!UNKNOWN)
+  - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.attributes

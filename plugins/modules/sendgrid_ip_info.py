@@ -15,7 +15,7 @@ description:
   - Every page of the list is read, so the result is complete however many IPs the account has.
   - Filters are sent to SendGrid as query parameters; O(ip) is then matched exactly.
 author:
-  - mailops.sendgrid contributors (!UNKNOWN)
+  - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.info_attributes

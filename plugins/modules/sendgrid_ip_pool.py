@@ -14,7 +14,7 @@ description:
   - Members are compared as a set; their order never causes a change.
   - Membership changes go through SendGrid's add-IP and remove-IP endpoints, so a pool is never recreated.
 author:
-  - mailops.sendgrid contributors (!UNKNOWN)
+  - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.attributes

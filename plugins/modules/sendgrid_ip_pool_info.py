@@ -16,7 +16,7 @@ description:
   - One pool costs one request. All pools cost the pool list plus the account's IP list (every page of it),
     whose items name the pools each IP belongs to, however many pools there are.
 author:
-  - mailops.sendgrid contributors (!UNKNOWN)
+  - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.info_attributes

@@ -19,7 +19,7 @@ description:
     and associates it with subusers of the parent account.
   - Only the options you set are compared and changed. An option you leave out is left as it is.
 author:
-  - mailops.sendgrid contributors (!UNKNOWN)
+  - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.attributes

@@ -17,7 +17,7 @@ description:
   - Every item of RV(links) holds the options of M(mailops.sendgrid.sendgrid_link_branding)
     (C(domain), C(subdomain), C(default), C(region)), so it can be fed back to that module.
 author:
-  - mailops.sendgrid contributors (!UNKNOWN)
+  - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.info_attributes

@@ -18,7 +18,7 @@ description:
   - SendGrid cannot update a reverse DNS. When the existing one has another O(domain) or O(subdomain), the
     module fails and names the differing fields, unless O(replace=true) asks it to delete and create it again.
 author:
-  - mailops.sendgrid contributors (!UNKNOWN)
+  - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.attributes

@@ -15,7 +15,7 @@ description:
     can be fed back to that module.
   - Never changes anything.
 author:
-  - mailops.sendgrid contributors (!UNKNOWN)
+  - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.info_attributes
