@@ -322,6 +322,28 @@ class SendGridResource:
         self.changed = True
         return answer
 
+    def write_or_reread(self, method, path, body, reread, absorb=None, query=None):
+        """Send a write that must not be repeated (a creating POST) and learn its outcome when the answer is lost.
+
+        The write is sent once (never retried). A refused write (4xx) is raised as it is. After a 5xx or a
+        network error it may still have taken effect, so ``reread()`` is called: what it returns (not ``None``)
+        is returned as the outcome, and the write counts as a change; ``None`` means it did not take effect,
+        so the error is raised with ``changed`` as it was before this write. When the write succeeds (or in
+        check mode, where the answer is ``None``), returns ``absorb(answer)`` (by default the answer itself).
+        """
+        changed_before = self.changed
+        try:
+            answer = self.write(method, path, body=body, query=query, retry_safe=False)
+        except (APIError, NetworkError) as exc:
+            if isinstance(exc, APIError) and exc.status < 500:
+                raise
+            found = reread()
+            if found is None:
+                self.changed = changed_before
+                raise
+            return found
+        return absorb(answer) if absorb is not None else answer
+
     # -- to implement ---------------------------------------------------------------------
 
     def check_input(self):
@@ -373,6 +395,15 @@ class SendGridResource:
 def run_resource(module, resource_class):
     resource = resource_class(module)
     module.run(resource.run, resource)
+
+
+def run_info(argument_spec, gather, **kwargs):
+    """The ``main()`` of an information module: it only reads, so it supports check mode and never changes anything.
+
+    ``gather(module)`` returns the result keys; ``changed=False`` is added here.
+    """
+    module = SendGridModule(argument_spec=argument_spec, supports_check_mode=True, **kwargs)
+    module.run(lambda: dict(gather(module), changed=False))
 
 
 def wait_for_validation(validate_once, timeout, delay, sleep=None, clock=None):
