@@ -22,6 +22,7 @@ author:
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.attributes
+  - mailops.sendgrid.sendgrid.validation
 options:
   ip:
     description:
@@ -62,35 +63,12 @@ options:
       - A legacy reverse DNS (created with SendGrid's old whitelabel tool) is replaced too, with a warning.
     type: bool
     default: false
-  validate:
-    description:
-      - Ask SendGrid to validate the reverse DNS when it is not valid yet. Only with O(state=present).
-      - Publish the C(A) record of RV(dns_record) first; the module does not write DNS.
-      - In check mode the request is not sent and RV(validation) says it would be.
-    type: bool
-    default: false
-  validate_timeout:
-    description:
-      - With O(validate=true), keep asking until SendGrid says the record is valid or this many seconds have passed.
-      - V(0) asks once.
-    type: float
-    default: 0
-  validate_delay:
-    description:
-      - Seconds to wait between two validation requests.
-    type: float
-    default: 10
-  validate_failure:
-    description:
-      - What to do when the record is still not valid after O(validate_timeout).
-      - V(fail) fails the task, V(warn) only warns. Both give SendGrid's reason for the record.
-    type: str
-    choices: [fail, warn]
-    default: fail
 notes:
   - Needs the API key scopes C(whitelabel.read), C(whitelabel.create), C(whitelabel.update) (validation)
     and C(whitelabel.delete).
   - Reverse DNS is available for dedicated IPs only.
+  - O(validate) applies to O(state=present) only. Publish the C(A) record of RV(dns_record) (also in RV(dns_records))
+    before validating; the module does not write DNS.
   - Requests sent are one C(GET) when nothing changes; one C(GET) and one C(POST) to create; one C(GET), one C(DELETE)
     and one C(POST) to replace; plus one C(POST) per validation attempt.
   - The diff's C(before) and C(after) have the keys C(ip), C(domain) and C(subdomain) (the module's options) and the
@@ -278,78 +256,30 @@ validation:
       sample: "check mode: SendGrid would be asked to validate reverse DNS o1.email.example.com of IP 192.0.2.10"
 """
 
-import ipaddress
-
-from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, NetworkError, SendGridError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import SendGridError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
-    InputError,
     SendGridModule,
     SendGridResource,
     ValidationFailed,
     changed_options,
-    dns_record,
-    normalise_dns_records,
     run_resource,
     validate_domain,
     validate_ipv4,
     validation_argument_spec,
     validate_subdomain,
 )
-
-RDNS_PATH = "/v3/whitelabel/ips"
-PUBLIC_KEYS = ("id", "ip", "rdns", "domain", "subdomain", "valid", "legacy", "users")
+from ansible_collections.mailops.sendgrid.plugins.module_utils._reverse_dns import (
+    RDNS_PATH,
+    dns_records_of,
+    find_by_ip,
+    public,
+    rdns_path,
+    to_object,
+)
 
 
 class Conflict(SendGridError):
     """The IP's reverse DNS differs from what the task asks, and the module may not change it."""
-
-
-def rdns_path(record_id, *rest):
-    return "/".join((RDNS_PATH, str(record_id)) + rest)
-
-
-def canonical_ip(value):
-    try:
-        return str(ipaddress.IPv4Address(str(value).strip()))
-    except ValueError:
-        return value
-
-
-def find_by_ip(client, ip):
-    """The reverse DNS of exactly ``ip``: the API's ``ip`` filter is a prefix search (1.2.3.4 matches 1.2.3.40)."""
-    for item in client.paginate(RDNS_PATH, query={"ip": ip}):
-        if isinstance(item, dict) and canonical_ip(item.get("ip")) == ip:
-            return item
-    return None
-
-
-def to_object(item):
-    """A SendGrid reverse DNS, normalised; ``a_record`` is kept for the DNS record and stripped from results."""
-    return {
-        "id": item.get("id"),
-        "ip": canonical_ip(item.get("ip")),
-        "rdns": (item.get("rdns") or "").rstrip(".").lower() or None,
-        "domain": (item.get("domain") or "").rstrip(".").lower(),
-        "subdomain": (item.get("subdomain") or "").lower(),
-        "valid": bool(item.get("valid")),
-        "legacy": bool(item.get("legacy")),
-        "users": list(item.get("users") or []),
-        "a_record": item.get("a_record") if isinstance(item.get("a_record"), dict) else None,
-    }
-
-
-def dns_records_of(obj):
-    if obj.get("a_record"):
-        records = normalise_dns_records({"a_record": obj["a_record"]})
-        if records:
-            return records
-    if obj.get("rdns"):
-        return [dns_record(obj["rdns"], "A", obj["ip"])]
-    return []
-
-
-def public(obj):
-    return {key: obj[key] for key in PUBLIC_KEYS}
 
 
 class ReverseDns(SendGridResource):
@@ -360,9 +290,6 @@ class ReverseDns(SendGridResource):
             params["domain"] = validate_domain(params["domain"], "domain")
         if params["subdomain"] is not None:
             params["subdomain"] = validate_subdomain(params["subdomain"], "subdomain") if params["subdomain"].strip() else ""
-        for name in ("validate_timeout", "validate_delay"):
-            if params[name] < 0:
-                raise InputError("%s must be 0 or more, got %s" % (name, params[name]))
 
     def find(self):
         item = find_by_ip(self.client, self.params["ip"])
@@ -393,31 +320,28 @@ class ReverseDns(SendGridResource):
         body = {"ip": params["ip"], "domain": params["domain"]}
         if params["subdomain"]:
             body["subdomain"] = params["subdomain"]
-        changed_before = self.changed
-        try:
-            answer = self.write("POST", RDNS_PATH, body)
-        except (NetworkError, APIError) as exc:
-            if isinstance(exc, APIError) and exc.status < 500:
-                self.changed = changed_before
-                raise
-            # The creating POST is not retried: read again to learn whether SendGrid created it.
-            answer = find_by_ip(self.client, params["ip"])
-            if answer is None or changed_options(self.to_options(to_object(answer)), self.desired()):
-                self.changed = changed_before
-                raise exc
-        if answer is None:  # check mode: SendGrid picks the id and the name
-            return {
-                "id": None,
-                "ip": params["ip"],
-                "rdns": None,
-                "domain": params["domain"],
-                "subdomain": params["subdomain"] or "",
-                "valid": False,
-                "legacy": False,
-                "users": [],
-                "a_record": None,
-            }
-        return to_object(answer)
+        return self.write_or_reread("POST", RDNS_PATH, body, reread=self.reread_created, absorb=self.absorb_created)
+
+    def reread_created(self):
+        """After a lost answer: the reverse DNS of the IP if SendGrid created the one the task asks for."""
+        obj = self.find()
+        return obj if obj is not None and not changed_options(self.to_options(obj), self.desired()) else None
+
+    def absorb_created(self, answer):
+        if answer is not None:
+            return to_object(answer)
+        params = self.params  # check mode: SendGrid picks the id and the name
+        return {
+            "id": None,
+            "ip": params["ip"],
+            "rdns": None,
+            "domain": params["domain"],
+            "subdomain": params["subdomain"] or "",
+            "valid": False,
+            "legacy": False,
+            "users": [],
+            "a_record": None,
+        }
 
     def update(self, current):
         names, text = self.differences(current)
@@ -446,11 +370,10 @@ class ReverseDns(SendGridResource):
         return self.validated(obj)
 
     def delete(self, current):
-        names = [name for name in ("domain", "subdomain") if self.params[name] is not None and self.params[name] != current[name]]
+        names, text = self.differences(current)  # only the options the task set; the IP is the one found
         if names:
             raise Conflict(
-                "%s was not deleted: it has %s. Correct or drop those options to delete it"
-                % (self.describe(current), ", ".join("%s %r (the task has %r)" % (n, current[n], self.params[n]) for n in names)),
+                "%s was not deleted: it has %s. Correct or drop those options to delete it" % (self.describe(current), text),
                 differences=names,
                 reverse_dns=public(current),
             )

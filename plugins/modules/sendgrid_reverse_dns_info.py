@@ -148,72 +148,26 @@ reverse_dns:
       dns_records: [{name: o1.email.example.com, type: A, value: 192.0.2.10}]
 """
 
-import ipaddress
-
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
-    SendGridModule,
-    dns_record,
-    normalise_dns_records,
-    validate_domain,
-    validate_ipv4,
-)
-
-RDNS_PATH = "/v3/whitelabel/ips"
-
-
-def canonical_ip(value):
-    try:
-        return str(ipaddress.IPv4Address(str(value).strip()))
-    except ValueError:
-        return value
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_info, validate_domain, validate_ipv4
+from ansible_collections.mailops.sendgrid.plugins.module_utils._reverse_dns import dns_records_of, list_by_ip, public, to_object
 
 
 def to_item(raw):
     """One reverse DNS in the shape that M(sendgrid_reverse_dns) returns, plus its DNS records."""
-    item = {
-        "id": raw.get("id"),
-        "ip": canonical_ip(raw.get("ip")),
-        "rdns": (raw.get("rdns") or "").rstrip(".").lower() or None,
-        "domain": (raw.get("domain") or "").rstrip(".").lower(),
-        "subdomain": (raw.get("subdomain") or "").lower(),
-        "valid": bool(raw.get("valid")),
-        "legacy": bool(raw.get("legacy")),
-        "users": list(raw.get("users") or []),
-    }
-    a_record = raw.get("a_record")
-    records = normalise_dns_records({"a_record": a_record}) if isinstance(a_record, dict) else []
-    if not records and item["rdns"]:
-        records = [dns_record(item["rdns"], "A", item["ip"])]
-    item["dns_records"] = records
-    return item
+    obj = to_object(raw)
+    return dict(public(obj), dns_records=dns_records_of(obj))
 
 
 def list_reverse_dns(module):
     params = module.params
     ip = validate_ipv4(params["ip"], "ip") if params["ip"] is not None else None
     domain = validate_domain(params["domain"], "domain") if params["domain"] is not None else None
-    items = []
-    for raw in module.client.paginate(RDNS_PATH, query={"ip": ip} if ip else None):
-        if not isinstance(raw, dict):
-            continue
-        item = to_item(raw)
-        if ip is not None and item["ip"] != ip:
-            continue  # the API's ip filter is a prefix search
-        if domain is not None and item["domain"] != domain:
-            continue
-        items.append(item)
-    return {"changed": False, "reverse_dns": items}
+    items = [to_item(raw) for raw in list_by_ip(module.client, ip)]
+    return {"reverse_dns": [item for item in items if domain is None or item["domain"] == domain]}
 
 
 def main():
-    module = SendGridModule(
-        argument_spec=dict(
-            ip=dict(type="str"),
-            domain=dict(type="str"),
-        ),
-        supports_check_mode=True,
-    )
-    module.run(lambda: list_reverse_dns(module))
+    run_info(dict(ip=dict(type="str"), domain=dict(type="str")), list_reverse_dns)
 
 
 if __name__ == "__main__":
