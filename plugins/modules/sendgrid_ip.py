@@ -119,7 +119,8 @@ ip:
 import time
 from urllib.parse import quote
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, NetworkError, SendGridError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import SendGridError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, normalise_ip
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     SendGridModule,
     SendGridResource,
@@ -128,26 +129,16 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
 )
 
 
-def normalise_ip(item):
-    """One IP as the API describes it, with stable list orders and every key present."""
-    return {
-        "ip": item.get("ip"),
-        "pools": sorted(item.get("pools") or ()),
-        "warmup": bool(item.get("warmup")),
-        "start_date": item.get("start_date"),
-        "rdns": item.get("rdns") or None,
-        "whitelabeled": bool(item.get("whitelabeled", bool(item.get("rdns")))),
-        "subusers": list(item.get("subusers") or ()),
-    }
-
-
 class DedicatedIP(SendGridResource):
     def check_input(self):
         self.params["ip"] = validate_ipv4(self.params["ip"], "ip")
 
     def find(self):
-        item = self.client.get("/v3/ips/%s" % quote(self.params["ip"], safe=""), not_found_ok=True)
-        return None if item is None else normalise_ip(item)
+        item = self.client.get("%s/%s" % (IPS_PATH, quote(self.params["ip"], safe="")), not_found_ok=True)
+        if item is None:
+            return None
+        # This answer always says whether the IP has a reverse DNS; a missing flag means "if it has a name".
+        return dict(normalise_ip(item), whitelabeled=bool(item.get("whitelabeled", item.get("rdns"))))
 
     def to_options(self, obj):
         return {"ip": obj["ip"], "warmup": obj["warmup"]}
@@ -159,29 +150,25 @@ class DedicatedIP(SendGridResource):
         raise SendGridError("IP %s is not a dedicated IP of %s (GET /v3/ips/%s answered 404)" % (ip, whose, ip), status=404)
 
     def update(self, current):
-        ip = dict(current)
         warmup = self.params["warmup"]
         if warmup is None or warmup == current["warmup"]:
-            return ip
+            return current
         if warmup:
-            try:
-                answer = self.write("POST", "/v3/ips/warmup", {"ip": ip["ip"]})
-            except (APIError, NetworkError) as exc:
-                # A refused request changed nothing; after 5xx or a dropped connection the POST is not
-                # repeated blindly: read again to learn whether the warmup started.
-                again = None if isinstance(exc, APIError) and exc.status < 500 else self.find()
-                if again is None or not again["warmup"]:
-                    self.changed = False
-                    raise
-                return again
-            ip["warmup"] = True
-            ip["start_date"] = self.start_date(answer)
-        else:
-            # 404 here means the warmup ended between the read and this request: the goal is reached.
-            self.write("DELETE", "/v3/ips/warmup/%s" % quote(ip["ip"], safe=""), not_found_ok=True)
-            ip["warmup"] = False
-            ip["start_date"] = None
-        return ip
+            # Not repeated blindly after a 5xx or a dropped connection: read again to learn whether it started.
+            return self.write_or_reread(
+                "POST",
+                IPS_PATH + "/warmup",
+                {"ip": current["ip"]},
+                reread=self.reread_warming_up,
+                absorb=lambda answer: dict(current, warmup=True, start_date=self.start_date(answer)),
+            )
+        # 404 here means the warmup ended between the read and this request: the goal is reached.
+        self.write("DELETE", "%s/warmup/%s" % (IPS_PATH, quote(current["ip"], safe="")), not_found_ok=True)
+        return dict(current, warmup=False, start_date=None)
+
+    def reread_warming_up(self):
+        again = self.find()
+        return again if again is not None and again["warmup"] else None
 
     def start_date(self, answer):
         """The warmup start SendGrid reported; in check mode, the time of this run."""

@@ -147,28 +147,8 @@ remaining_ips:
       price_per_ip: 20
 """
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
-    InputError,
-    SendGridModule,
-    validate_ipv4,
-)
-
-PAGE_SIZE = 500
-
-
-def normalise_ip(item):
-    rdns = item.get("rdns") or None
-    whitelabeled = item.get("whitelabeled")
-    return {
-        "ip": item.get("ip"),
-        "pools": sorted(item.get("pools") or ()),
-        "warmup": bool(item.get("warmup")),
-        "start_date": item.get("start_date"),
-        "rdns": rdns,
-        "whitelabeled": bool(whitelabeled) if whitelabeled is not None else (True if rdns else None),
-        "subusers": list(item.get("subusers") or ()),
-        "assigned_at": item.get("assigned_at"),
-    }
+from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, list_ips, normalise_ip
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, run_info, validate_ipv4
 
 
 def normalise_remaining(answer):
@@ -188,28 +168,25 @@ def gather(module):
                 raise InputError("%s cannot be used with assigned_only=true: SendGrid's assigned list has no such filter" % option)
     client = module.client
     if params["assigned_only"]:
-        items = client.get("/v3/ips/assigned") or []
+        items = client.get(IPS_PATH + "/assigned") or []
     else:
-        query = {"ip": ip, "subuser": params["subuser"], "exclude_whitelabels": True if params["exclude_whitelabels"] else None}
-        items = list(client.paginate("/v3/ips", query=query, limit=PAGE_SIZE))
-    ips = [normalise_ip(item) for item in items if isinstance(item, dict)]
+        items = list_ips(client, {"ip": ip, "subuser": params["subuser"], "exclude_whitelabels": True if params["exclude_whitelabels"] else None})
+    ips = [dict(normalise_ip(item), assigned_at=item.get("assigned_at")) for item in items if isinstance(item, dict)]
     if ip is not None:
         ips = [item for item in ips if item["ip"] == ip]
-    remaining = normalise_remaining(client.get("/v3/ips/remaining"))
-    return dict(changed=False, ips=ips, remaining_ips=remaining)
+    return dict(ips=ips, remaining_ips=normalise_remaining(client.get(IPS_PATH + "/remaining")))
 
 
 def main():
-    module = SendGridModule(
-        argument_spec=dict(
+    run_info(
+        dict(
             ip=dict(type="str"),
             subuser=dict(type="str"),
             exclude_whitelabels=dict(type="bool", default=False),
             assigned_only=dict(type="bool", default=False),
         ),
-        supports_check_mode=True,
+        gather,
     )
-    module.run(lambda: gather(module))
 
 
 if __name__ == "__main__":

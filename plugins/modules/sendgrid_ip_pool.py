@@ -104,9 +104,8 @@ pool:
     ips: [192.0.2.10, 192.0.2.11]
 """
 
-from urllib.parse import quote
-
-from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, NetworkError, SendGridError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, SendGridError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import POOL_NAME_MAX, POOLS_PATH, pool_path, read_pool
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     InputError,
     SendGridModule,
@@ -116,17 +115,6 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     validate_ipv4,
     validate_length,
 )
-
-POOL_NAME_MAX = 64
-
-
-def pool_path(name, *rest):
-    return "/".join(("/v3/ips/pools", quote(name, safe="")) + rest)
-
-
-def pool_ips(pool):
-    """The spec says member IPs are strings; older answers carry objects with an ``ip`` key."""
-    return sorted({ip if isinstance(ip, str) else ip.get("ip") for ip in pool.get("ips") or ()})
 
 
 class IPPool(SendGridResource):
@@ -140,16 +128,12 @@ class IPPool(SendGridResource):
         if params["ips"] is not None:
             params["ips"] = [validate_ipv4(ip, "ips") for ip in params["ips"]]
 
-    def read(self, name):
-        pool = self.client.get(pool_path(name), not_found_ok=True)
-        return None if pool is None else {"name": pool.get("pool_name") or name, "ips": pool_ips(pool)}
-
     def find(self):
-        current = self.read(self.params["name"])
+        current = read_pool(self.client, self.params["name"])
         new_name = self.params["new_name"]
         if new_name is None or new_name == self.params["name"]:
             return current
-        renamed = self.read(new_name)
+        renamed = read_pool(self.client, new_name)
         if current is not None and renamed is not None:
             raise InputError(
                 "cannot rename pool %r to %r: both pools exist. Delete one of them or drop new_name" % (self.params["name"], new_name)
@@ -164,17 +148,11 @@ class IPPool(SendGridResource):
 
     def create(self):
         name = self.target_name()
-        try:
-            self.write("POST", "/v3/ips/pools", {"name": name})
-        except (APIError, NetworkError) as exc:
-            # A refused request created nothing; after 5xx or a dropped connection the creating POST is
-            # not repeated blindly: read again to learn whether the pool exists.
-            pool = None if isinstance(exc, APIError) and exc.status < 500 else self.read(name)
-            if pool is None:
-                self.changed = False
-                raise
-            return self.reconcile_members(pool)
-        return self.reconcile_members({"name": name, "ips": []})
+        # Not repeated blindly after a 5xx or a dropped connection: read again to learn whether the pool exists.
+        pool = self.write_or_reread(
+            "POST", POOLS_PATH, {"name": name}, reread=lambda: read_pool(self.client, name), absorb=lambda _answer: {"name": name, "ips": []}
+        )
+        return self.reconcile_members(pool)
 
     def update(self, current):
         pool = dict(current)
@@ -198,7 +176,6 @@ class IPPool(SendGridResource):
         return {"name": pool["name"], "ips": sorted(members)}
 
     def add_member(self, name, ip):
-        changed_before = self.changed
         try:
             # Safe to repeat: a second add of the same IP is answered "already in the pool".
             self.write("POST", pool_path(name, "ips"), {"ip": ip}, retry_safe=True)
@@ -206,12 +183,10 @@ class IPPool(SendGridResource):
             text = " ".join(m.get("message") or "" for m in exc.messages).lower()
             if exc.status in (400, 409) and "already" in text:
                 # Reads lag up to 60 seconds behind an add (SendGrid says so): it is a member already.
-                self.changed = changed_before
                 return
             if exc.status == 404:
                 # The pool was just read or created, so the missing resource is the IP. Nothing was added,
                 # but the pool may have been created or renamed in this run: ``changed`` says so.
-                self.changed = changed_before
                 raise SendGridError(
                     "IP %s listed in ips is not a dedicated IP of this SendGrid account (%s)" % (ip, exc.message),
                     ip=ip,
@@ -219,9 +194,6 @@ class IPPool(SendGridResource):
                     path=exc.path,
                     status=exc.status,
                 )
-            if exc.status < 500:
-                # Refused, so this add wrote nothing; earlier writes of the run still count.
-                self.changed = changed_before
             raise
 
     def delete(self, current):

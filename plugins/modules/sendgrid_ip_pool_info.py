@@ -78,36 +78,16 @@ pools:
       ips: [192.0.2.10, 192.0.2.11]
 """
 
-from urllib.parse import quote
-
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
-    SendGridModule,
-    validate_length,
-)
-
-POOL_NAME_MAX = 64
-PAGE_SIZE = 500
-
-
-def member_ips(values):
-    """Sorted as sendgrid_ip_pool sorts them. Strings in the spec; older answers carry ``{"ip": ...}`` objects."""
-    ips = {value if isinstance(value, str) else (value or {}).get("ip") for value in values or ()}
-    return sorted(ip for ip in ips if ip)
-
-
-def one_pool(client, name):
-    pool = client.get("/v3/ips/pools/%s" % quote(name, safe=""), not_found_ok=True)
-    if pool is None:
-        return []
-    return [{"name": pool.get("pool_name") or name, "ips": member_ips(pool.get("ips"))}]
+from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import POOL_NAME_MAX, POOLS_PATH, list_ips, member_ips, read_pool
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_info, validate_length
 
 
 def all_pools(client):
-    names = [item.get("name") for item in client.get("/v3/ips/pools") or () if isinstance(item, dict) and item.get("name")]
+    names = [item.get("name") for item in client.get(POOLS_PATH) or () if isinstance(item, dict) and item.get("name")]
     if not names:
         return []
     members = dict((name, set()) for name in names)
-    for item in client.paginate("/v3/ips", limit=PAGE_SIZE):
+    for item in list_ips(client):
         if not isinstance(item, dict) or not item.get("ip"):
             continue
         for pool in item.get("pools") or ():
@@ -118,18 +98,15 @@ def all_pools(client):
 
 def gather(module):
     name = module.params["name"]
-    if name is not None:
-        validate_length(name, "name", POOL_NAME_MAX)
-        return dict(changed=False, pools=one_pool(module.client, name))
-    return dict(changed=False, pools=all_pools(module.client))
+    if name is None:
+        return dict(pools=all_pools(module.client))
+    validate_length(name, "name", POOL_NAME_MAX)
+    pool = read_pool(module.client, name)
+    return dict(pools=[pool] if pool is not None else [])
 
 
 def main():
-    module = SendGridModule(
-        argument_spec=dict(name=dict(type="str")),
-        supports_check_mode=True,
-    )
-    module.run(lambda: gather(module))
+    run_info(dict(name=dict(type="str")), gather)
 
 
 if __name__ == "__main__":

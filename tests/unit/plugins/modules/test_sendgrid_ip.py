@@ -228,3 +228,10 @@ def test_rate_limit_is_waited_out(run, _no_sleep):
 def test_ip_without_reverse_dns(run):
     result = run(module, {"ip": IP}, [Call("GET", GET_IP, 200, api_ip(rdns=None, pools=(), subusers=()))])
     assert result["ip"] == expected(rdns=None, pools=(), subusers=())
+
+
+def test_answer_without_whitelabeled_flag_says_whether_the_ip_has_a_name(run):
+    named = {key: value for key, value in api_ip().items() if key != "whitelabeled"}
+    unnamed = {key: value for key, value in api_ip(rdns=None).items() if key != "whitelabeled"}
+    assert run(module, {"ip": IP}, [Call("GET", GET_IP, 200, named)])["ip"]["whitelabeled"] is True
+    assert run(module, {"ip": IP}, [Call("GET", GET_IP, 200, unnamed)])["ip"]["whitelabeled"] is False

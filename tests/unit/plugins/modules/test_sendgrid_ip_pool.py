@@ -431,3 +431,11 @@ def test_rate_limit_longer_than_timeout_fails_clearly(run, _no_sleep):
     assert result["failed"] is True
     assert "rate limited" in result["msg"] and "HTTP 429" in result["msg"]
     assert _no_sleep == []
+
+
+def test_members_as_objects_are_read_as_ips(run):
+    """Older answers list members as ``{"ip": ...}`` objects; one without an IP is not a member."""
+    answer = {"pool_name": "tx", "ips": [{"ip": "192.0.2.11"}, "192.0.2.10", {"ip": None}, {}]}
+    result = run(module, {"name": "tx", "ips": ["192.0.2.10", "192.0.2.11"], "purge_ips": True}, [Call("GET", POOL + "/tx", 200, answer)])
+    assert result["changed"] is False
+    assert result["pool"] == {"name": "tx", "ips": ["192.0.2.10", "192.0.2.11"]}

@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What the IP modules share: sendgrid_ip/sendgrid_ip_info (the IP object) and sendgrid_ip_pool/sendgrid_ip_pool_info (pools).
+
+PRIVATE: this module is internal to the mailops.sendgrid collection. It is not a public API and may
+change in any release without notice. Do not import it from other collections.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+IPS_PATH = "/v3/ips"
+POOLS_PATH = "/v3/ips/pools"
+POOL_NAME_MAX = 64
+PAGE_SIZE = 500
+
+
+def list_ips(client, query=None):
+    """Every IP of the account (every page of ``GET /v3/ips``), as the API answers them."""
+    return client.paginate(IPS_PATH, query=query, limit=PAGE_SIZE)
+
+
+def normalise_ip(item):
+    """One IP as the API describes it, with stable list orders and every key present.
+
+    ``whitelabeled`` is ``None`` when the answer does not say (the assigned list) and the IP has no reverse DNS.
+    """
+    rdns = item.get("rdns") or None
+    whitelabeled = item.get("whitelabeled")
+    return {
+        "ip": item.get("ip"),
+        "pools": sorted(item.get("pools") or ()),
+        "warmup": bool(item.get("warmup")),
+        "start_date": item.get("start_date"),
+        "rdns": rdns,
+        "whitelabeled": bool(whitelabeled) if whitelabeled is not None else (True if rdns else None),
+        "subusers": list(item.get("subusers") or ()),
+    }
+
+
+def pool_path(name, *rest):
+    return "/".join((POOLS_PATH, quote(name, safe="")) + rest)
+
+
+def member_ips(values):
+    """Member IPs, sorted. Strings in the spec; older answers carry ``{"ip": ...}`` objects."""
+    ips = {value if isinstance(value, str) else (value or {}).get("ip") for value in values or ()}
+    return sorted(ip for ip in ips if ip)
+
+
+def read_pool(client, name):
+    """The pool ``{name, ips}`` (the options of sendgrid_ip_pool), or ``None`` when there is no such pool."""
+    pool = client.get(pool_path(name), not_found_ok=True)
+    return None if pool is None else {"name": pool.get("pool_name") or name, "ips": member_ips(pool.get("ips"))}
