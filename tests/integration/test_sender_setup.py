@@ -1,0 +1,356 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The sender_setup role through playbooks/sender_setup.yml, run by real ansible-playbook against the simulator.
+
+The records are published into the simulator's DNS table by the demo's ``sender_setup_dns_mode: tasks``
+publisher, so SendGrid's validation (the simulator's) passes once they are published.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+SETUP = REPO / "playbooks" / "sender_setup.yml"
+PUBLISHER = REPO / "playbooks" / "demo" / "publish_to_simulator.yml"
+
+DOMAIN = "sender-it.example.net"
+IPS = ["192.0.2.20", "192.0.2.21"]
+POOL = "sender-it-pool"
+PARENT_ID = 1446440
+
+
+def sender_vars(tmp_path, **more):
+    """Everything the role can do (like the demo), for this test's own domain."""
+    values = {
+        "sender_setup_domain": DOMAIN,
+        "sender_setup_ips": IPS,
+        "sender_setup_ip_pool": POOL,
+        "sender_setup_subdomain": "em",
+        "sender_setup_link_subdomain": "links",
+        "sender_setup_default": True,
+        "sender_setup_link_default": True,
+        "sender_setup_dns_mode": "tasks",
+        "sender_setup_dns_tasks_file": str(PUBLISHER),
+        # The simulator's DNS table is not a DNS server: there is nothing for the DNS check to ask.
+        "sender_setup_dns_check": False,
+        "sender_setup_validate_timeout": 5,
+        "sender_setup_validate_delay": 0.1,
+        "sender_setup_zone_file": str(tmp_path / "sender.zone"),
+    }
+    values.update(more)
+    return values
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+
+
+def ok(run):
+    assert run.rc == 0, run.stdout[-6000:] + run.stderr[-3000:]
+    assert run.failed == []
+    return run
+
+
+def role_results(run, name):
+    """Results of the role's task called ``name`` (the callback names them ``<role> : <name>``), in run order."""
+    return [r for r in run.results if r["task"].split(" : ", 1)[-1] == name]
+
+
+def role_task(run, name):
+    found = role_results(run, name)
+    assert len(found) == 1, "task %r ran %d times: %s" % (name, len(found), [r["task"] for r in run.results])
+    return found[0]["result"]
+
+
+def fact(run, task, name):
+    return role_task(run, task)["ansible_facts"][name]
+
+
+def summary(run):
+    return fact(run, "Build the summary", "sender_setup_summary")
+
+
+def api_requests(simulator):
+    return [r for r in simulator.requests() if r["path"].startswith("/v3/")]
+
+
+def writes(simulator):
+    return [(r["method"], r["path"]) for r in api_requests(simulator) if r["write"]]
+
+
+def reads(simulator):
+    return [(r["method"], r["path"], r["query"].get("ip") or r["query"].get("domain") or r["query"].get("username")) for r in api_requests(simulator) if not r["write"]]
+
+
+def no_change_reads(domain=DOMAIN, ips=IPS, pool=POOL, link=True):
+    """One read per managed object: the pool, each reverse DNS entry, the domain, the link."""
+    expected = [("GET", "/v3/ips/pools/%s" % pool, None)] if pool else []
+    expected += [("GET", "/v3/whitelabel/ips", ip) for ip in ips]
+    expected.append(("GET", "/v3/whitelabel/domains", domain))
+    if link:
+        expected.append(("GET", "/v3/whitelabel/links", None))
+    return expected
+
+
+def record(name, rtype, value):
+    return {"name": name, "type": rtype, "value": value}
+
+
+def expected_records(domain=DOMAIN, ips=IPS, user_id=PARENT_ID):
+    """What SendGrid (the simulator) asks for, in the shared shape and in the role's order."""
+    target = "u%d.wl001.sendgrid.net" % user_id
+    records = [record("o%d.email.%s" % (n, domain), "A", ip) for n, ip in enumerate(ips, 1)]
+    records += [
+        record("em.%s" % domain, "CNAME", target),
+        record("s1._domainkey.%s" % domain, "CNAME", "s1.domainkey." + target),
+        record("s2._domainkey.%s" % domain, "CNAME", "s2.domainkey." + target),
+        record("links.%s" % domain, "CNAME", "sendgrid.net"),
+        record("%d.%s" % (user_id, domain), "CNAME", "sendgrid.net"),
+    ]
+    return records
+
+
+def sender_objects(simulator, domain=DOMAIN):
+    """The sender's objects in the simulator, by kind."""
+    state = simulator.state()
+    return {
+        "pools": [p for p in state["pools"] if p["name"] == POOL],
+        "reverse_dns": [r for r in state["reverse_dns"] if r["rdns"].endswith("." + domain)],
+        "domains": [d for d in state["domains"] if d["domain"] == domain],
+        "links": [link for link in state["links"] if link["domain"] == domain],
+    }
+
+
+# -- from nothing to validated, then a run with nothing to do ------------------------------------------
+
+
+def test_setup_from_nothing_then_a_rerun_reads_each_object_once(simulator, playbook, tmp_path):
+    simulator.add_ips(IPS)
+    variables = sender_vars(tmp_path)
+
+    first = ok(playbook(SETUP, extra_vars=variables))
+
+    # Every object exists once, with what the variables say, and is valid.
+    objects = sender_objects(simulator)
+    assert [(p["account"], p["ips"]) for p in objects["pools"]] == [("parent", IPS)]
+    assert sorted((r["ip"], r["rdns"], r["valid"]) for r in objects["reverse_dns"]) == [
+        (IPS[0], "o1.email." + DOMAIN, True),
+        (IPS[1], "o2.email." + DOMAIN, True),
+    ]
+    assert [(d["subdomain"], d["default"], d["valid"], d["automatic_security"]) for d in objects["domains"]] == [("em", True, True, True)]
+    assert [(link["subdomain"], link["default"], link["valid"]) for link in objects["links"]] == [("links", True, True)]
+    assert simulator.violations() == []
+
+    # The records fact: every record in the shared {name, type, value} shape; the publisher got the same ones.
+    records = fact(first, "Gather every DNS record the sender needs", "sender_setup_dns_records")
+    assert records == expected_records()
+    assert sorted(map(tuple, map(dict.items, simulator.dns()))) == sorted(map(tuple, map(dict.items, records)))
+
+    # The summary: one line per object, saying it changed and is valid.
+    lines = summary(first)
+    assert lines == [
+        "IP pool         %s [%s]: changed" % (POOL, ", ".join(IPS)),
+        "Reverse DNS     o1.email.%s -> %s: changed, valid" % (DOMAIN, IPS[0]),
+        "Reverse DNS     o2.email.%s -> %s: changed, valid" % (DOMAIN, IPS[1]),
+        "Domain auth     em.%s: changed, valid" % DOMAIN,
+        "Link branding   links.%s: changed, valid" % DOMAIN,
+    ]
+
+    # The zone-file snippet: absolute names, one line per record.
+    zone = (tmp_path / "sender.zone").read_text()
+    body = [line for line in zone.splitlines() if line and not line.startswith(";")]
+    assert body == [
+        "%s. 3600 IN %s %s%s" % (r["name"], r["type"], r["value"], "." if r["type"] == "CNAME" else "") for r in expected_records()
+    ]
+
+    # The second run: nothing changes, nothing is written, and each object is read exactly once.
+    simulator.clear_requests()
+    second = ok(playbook(SETUP, extra_vars=variables))
+    assert second.changed == []
+    assert writes(simulator) == []
+    assert reads(simulator) == no_change_reads()
+    assert [line.replace("unchanged", "changed") for line in summary(second)] == lines
+    assert all("unchanged" in line for line in summary(second))
+    assert sender_objects(simulator) == objects
+
+
+def test_check_mode_on_an_empty_account_writes_nothing_and_predicts_every_object(simulator, playbook, tmp_path):
+    simulator.add_ips(IPS)
+
+    run = ok(playbook(SETUP, extra_vars=sender_vars(tmp_path), check=True, diff=True))
+
+    assert writes(simulator) == []
+    assert simulator.dns() == []  # the publisher's write is a task without check mode support: skipped
+    state = simulator.state()
+    assert (state["pools"], state["reverse_dns"], state["domains"], state["links"]) == ([], [], [], [])
+    # Each object is predicted as a change, with the options it would get.
+    pool = role_task(run, "IP pool %s holds the sender's IPs" % POOL)
+    assert pool["changed"] is True and pool["diff"]["before"] == {}
+    (rdns,) = role_results(run, "Reverse DNS of the sender's IPs")
+    assert [item["changed"] for item in rdns["result"]["results"]] == [True, True]
+    domain = role_task(run, "Domain authentication for %s" % DOMAIN)
+    assert domain["changed"] is True and domain["diff"]["before"] == {}
+    assert domain["domain"]["subdomain"] == "em" and domain["domain"]["default"] is True
+    link = role_task(run, "Link branding for %s" % DOMAIN)
+    assert link["changed"] is True and link["link"]["subdomain"] == "links"
+    lines = summary(run)
+    assert len(lines) == 5
+    assert all(": would change" in line for line in lines), lines
+
+
+def test_minimal_call_needs_only_the_domain(simulator, playbook, tmp_path):
+    domain = "minimal-it.example.net"
+    minimal = {"sender_setup_domain": domain}
+
+    # Records are only output (dns_mode none): SendGrid is asked once, the run warns and ends with the records
+    # to publish and SendGrid's reason for each object that is not valid yet.
+    first = ok(playbook(SETUP, extra_vars=minimal))
+    objects = sender_objects(simulator, domain)
+    ((subdomain, valid),) = [(d["subdomain"], d["valid"]) for d in objects["domains"]]
+    assert re.fullmatch(r"em\d+", subdomain) and valid is False
+    ((link_subdomain,),) = [(link["subdomain"],) for link in objects["links"]]
+    assert writes(simulator) == [
+        ("POST", "/v3/whitelabel/domains"),
+        ("POST", "/v3/whitelabel/links"),
+        ("POST", "/v3/whitelabel/domains/%d/validate" % objects["domains"][0]["id"]),
+        ("POST", "/v3/whitelabel/links/%d/validate" % objects["links"][0]["id"]),
+    ]
+    assert "is not valid after 1 validation attempt" in first.stdout + first.stderr
+    domain_line, link_line = summary(first)
+    assert domain_line.startswith("Domain auth     %s.%s: changed, NOT VALID: " % (subdomain, domain))
+    assert 'Expected CNAME for "%s.%s"' % (subdomain, domain) in domain_line
+    assert link_line.startswith("Link branding   %s.%s: changed, NOT VALID: " % (link_subdomain, domain))
+    records = fact(first, "Gather every DNS record the sender needs", "sender_setup_dns_records")
+    assert {(r["name"], r["type"]) for r in records} == {
+        ("%s.%s" % (subdomain, domain), "CNAME"),
+        ("s1._domainkey." + domain, "CNAME"),
+        ("s2._domainkey." + domain, "CNAME"),
+        ("%s.%s" % (link_subdomain, domain), "CNAME"),
+        ("%d.%s" % (PARENT_ID, domain), "CNAME"),
+    }
+
+    # The user publishes the records; the next run adopts the entries SendGrid named and validates them.
+    simulator.add_dns(records)
+    simulator.clear_requests()
+    second = ok(playbook(SETUP, extra_vars=minimal))
+    assert summary(second) == [
+        "Domain auth     %s.%s: changed, valid" % (subdomain, domain),
+        "Link branding   %s.%s: changed, valid" % (link_subdomain, domain),
+    ]
+    assert [method for method, _path in writes(simulator)] == ["POST", "POST"]  # the two validations, nothing created
+    assert len(simulator.state()["domains"]) == 1 and len(simulator.state()["links"]) == 1
+
+
+def test_bad_input_is_refused_before_any_request(simulator, playbook, tmp_path):
+    missing = playbook(SETUP, extra_vars={"sender_setup_dns_mode": "none"})
+    assert missing.rc != 0
+    (failed,) = [r for r in missing.results if r["status"] == "failed"]
+    assert failed["action"] == "ansible.builtin.validate_argument_spec"
+    assert "sender_setup_domain" in failed["result"]["msg"]
+
+    bogus = playbook(SETUP, extra_vars={"sender_setup_domain": DOMAIN, "sender_setup_dns_mode": "bogus"})
+    assert bogus.rc != 0
+    (failed,) = [r for r in bogus.results if r["status"] == "failed"]
+    assert failed["action"] == "ansible.builtin.validate_argument_spec"
+    assert "sender_setup_dns_mode" in failed["result"]["msg"] and "bogus" in failed["result"]["msg"]
+
+    # Inputs that only conflict with each other: refused by the role's first task, naming the options.
+    conflicting = playbook(
+        SETUP,
+        extra_vars={"sender_setup_domain": DOMAIN, "sender_setup_on_behalf_of": "acme", "sender_setup_subusers": ["shop"], "sender_setup_dns_mode": "tasks"},
+    )
+    assert conflicting.rc != 0
+    (failed,) = [r for r in conflicting.results if r["status"] == "failed"]
+    assert failed["task"].endswith("Check the inputs that depend on each other")
+    assert "sender_setup_subusers" in failed["result"]["msg"] and "sender_setup_on_behalf_of" in failed["result"]["msg"]
+    assert "sender_setup_dns_tasks_file" in failed["result"]["msg"]
+
+    assert simulator.requests() == []
+
+
+# -- subusers ---------------------------------------------------------------------------------------------
+
+
+def link_of(simulator, username):
+    """The id of the branded link ``username`` uses (SendGrid's own read)."""
+    answer = requests.get(simulator.url("/v3/whitelabel/links/subuser"), params={"username": username}, headers=simulator.auth_headers(), timeout=10)
+    return answer.json().get("id") if answer.status_code == 200 else None
+
+
+def associations(simulator):
+    return {a["username"]: (a["associated_domains"], a["associated_link"]) for a in simulator.state()["accounts"] if a["parent"]}
+
+
+def test_subusers_are_associated_once_the_objects_are_valid(simulator, playbook, tmp_path):
+    simulator.add_subusers("shop", "news", "ops")
+    variables = sender_vars(tmp_path, sender_setup_ips=[], sender_setup_ip_pool="", sender_setup_subusers=["shop", "news"])
+
+    first = ok(playbook(SETUP, extra_vars=variables))
+    ((domain,),) = [sender_objects(simulator)["domains"]]
+    ((link,),) = [sender_objects(simulator)["links"]]
+    assert domain["valid"] and link["valid"]
+    assert associations(simulator) == {"shop": ([domain["id"]], link["id"]), "news": ([domain["id"]], link["id"]), "ops": ([], None)}
+    assert summary(first) == [
+        "Domain auth     em.%s: changed, valid, subusers: news, shop" % DOMAIN,
+        "Link branding   links.%s: changed, valid, subusers: news, shop" % DOMAIN,
+    ]
+    assert simulator.violations() == []
+
+    # Nothing to do: the domain is read once (its object lists its subusers); the link's association call reads
+    # the link list once more and the link of each listed subuser.
+    simulator.clear_requests()
+    second = ok(playbook(SETUP, extra_vars=variables))
+    assert second.changed == []
+    assert writes(simulator) == []
+    assert reads(simulator) == [
+        ("GET", "/v3/whitelabel/domains", DOMAIN),
+        ("GET", "/v3/whitelabel/links", None),
+        ("GET", "/v3/whitelabel/links", None),
+        ("GET", "/v3/whitelabel/links/subuser", "shop"),
+        ("GET", "/v3/whitelabel/links/subuser", "news"),
+    ]
+    assert role_results(second, "Subusers of domain authentication for %s" % DOMAIN) == []
+
+    # A subuser swapped for another one, with purge: both valid objects follow, in one run.
+    simulator.clear_requests()
+    third = ok(playbook(SETUP, extra_vars=dict(variables, sender_setup_subusers=["shop", "ops"], sender_setup_purge_subusers=True)))
+    assert associations(simulator) == {"shop": ([domain["id"]], link["id"]), "news": ([], None), "ops": ([domain["id"]], link["id"])}
+    assert sorted(writes(simulator)) == sorted(
+        [
+            ("POST", "/v3/whitelabel/domains/%d/subuser:add" % domain["id"]),
+            ("DELETE", "/v3/whitelabel/domains/%d/subuser" % domain["id"]),
+            ("POST", "/v3/whitelabel/links/%d/subuser" % link["id"]),
+            ("DELETE", "/v3/whitelabel/links/subuser"),
+        ]
+    )
+    assert summary(third) == [
+        "Domain auth     em.%s: changed, valid, subusers: ops, shop" % DOMAIN,
+        "Link branding   links.%s: changed, valid, subusers: ops, shop" % DOMAIN,
+    ]
+    assert link_of(simulator, "ops") == link["id"]
+
+
+def test_sender_in_a_subuser_account(simulator, playbook, tmp_path):
+    simulator.add_subusers("acme")
+    simulator.add_ips(IPS, subusers=["acme"])
+    variables = sender_vars(tmp_path, sender_setup_on_behalf_of="acme")
+
+    ok(playbook(SETUP, extra_vars=variables))
+    objects = sender_objects(simulator)
+    assert [p["account"] for p in objects["pools"]] == ["acme"]
+    assert sorted((r["account"], r["ip"], r["valid"]) for r in objects["reverse_dns"]) == [("acme", IPS[0], True), ("acme", IPS[1], True)]
+    assert [(d["account"], d["valid"]) for d in objects["domains"]] == [("acme", True)]
+    assert [(link["account"], link["valid"]) for link in objects["links"]] == [("acme", True)]
+    assert {r["account"] for r in api_requests(simulator)} == {"acme"}
+
+    simulator.clear_requests()
+    second = ok(playbook(SETUP, extra_vars=variables))
+    assert second.changed == []
+    assert writes(simulator) == []
+    assert reads(simulator) == no_change_reads()
+    assert {r["account"] for r in api_requests(simulator)} == {"acme"}
