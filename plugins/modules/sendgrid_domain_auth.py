@@ -22,6 +22,7 @@ author:
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.attributes
+  - mailops.sendgrid.sendgrid.validation
 options:
   domain:
     description:
@@ -148,31 +149,6 @@ options:
       - Has no effect when O(subusers) is omitted.
     type: bool
     default: false
-  validate:
-    description:
-      - Ask SendGrid to validate the DNS records when the entry is not valid yet.
-      - A valid entry is not validated again, so a re-run sends no request for it.
-      - Publish the records from RV(dns_records) before validating.
-    type: bool
-    default: false
-  validate_timeout:
-    description:
-      - Seconds to keep asking SendGrid to validate until the entry is valid. V(0) asks once.
-    type: float
-    default: 0
-  validate_delay:
-    description:
-      - Seconds to wait between two validation requests.
-    type: float
-    default: 10
-  validate_failure:
-    description:
-      - What to do when the entry is still not valid after O(validate_timeout).
-      - V(fail) fails the task with SendGrid's reason for every invalid record; V(warn) only warns.
-        The reasons are in RV(validation) either way.
-    type: str
-    choices: [fail, warn]
-    default: fail
 notes:
   - Needs the API key scope C(whitelabel.read), and C(whitelabel.create), C(whitelabel.update) and
     C(whitelabel.delete) for changes.
@@ -397,18 +373,26 @@ validation:
       sample: "check mode: SendGrid would be asked to validate authenticated domain em.example.com"
 """
 
-import ipaddress
-import re
-from urllib.parse import quote
-
-from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, NetworkError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import (
+    BrandingResource,
+    describe,
+    differences,
+    full_name,
+    validate_username,
+)
+from ansible_collections.mailops.sendgrid.plugins.module_utils._domain_auth import (
+    DOMAINS,
+    SELECTOR_RE,
+    from_api,
+    list_domains,
+    sorted_ips,
+)
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     InputError,
     SendGridModule,
-    SendGridResource,
     changed_options,
     missing_items,
-    normalise_dns_records,
     run_resource,
     validate_domain,
     validate_ipv4,
@@ -416,107 +400,12 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     validation_argument_spec,
 )
 
-DOMAINS = "/v3/whitelabel/domains"
 # Options SendGrid changes with PATCH, and options it cannot change on an existing entry.
 PATCHABLE = ("custom_spf", "default")
 REPLACE_ONLY = ("automatic_security", "custom_dkim_selector", "region", "subdomain", "username")
 OPTIONS = ("domain", "subdomain", "username", "automatic_security", "custom_spf", "default", "ips", "custom_dkim_selector", "region")
 ASSOCIATE = {"single": "subuser", "multi": "subuser:add"}
 READ_ASSOCIATION = {"single": DOMAINS + "/subuser", "multi": DOMAINS + "/subuser/all"}
-SELECTOR_RE = re.compile(r"^[a-z0-9]{3}$")
-# An ``eu`` (or ``eu1``...) label in a SendGrid host name: SendGrid says EU-pinned entries point at such hosts.
-EU_LABEL_RE = re.compile(r"(^|[.:\s])eu\d*\.([a-z0-9-]+\.)*sendgrid\.net")
-
-
-# -- SendGrid's answer in the module's shape (sendgrid_domain_auth_info has the same helpers) ----------
-
-
-def domain_path(domain_id, *rest):
-    return "/".join((DOMAINS, str(domain_id)) + tuple(quote(str(part), safe=":") for part in rest))
-
-
-def _name(value):
-    return (value or "").strip().rstrip(".").lower()
-
-
-def _ip_key(ip):
-    try:
-        return (0, int(ipaddress.ip_address(ip)))
-    except ValueError:
-        return (1, ip)
-
-
-def sorted_ips(ips):
-    return sorted({ip if isinstance(ip, str) else (ip or {}).get("ip") for ip in ips or ()} - {None}, key=_ip_key)
-
-
-def dkim_selector(dns):
-    """The custom selector from ``<selector>._domainkey.<domain>``; None for SendGrid's own (s1, m1)."""
-    for key in ("dkim1", "dkim"):
-        host = _name((dns.get(key) or {}).get("host"))
-        label, found, _rest = host.partition("._domainkey.")
-        if found:
-            return label if SELECTOR_RE.match(label) else None
-    return None
-
-
-def region_of(raw, dns):
-    """``region`` when SendGrid sends it; else read from the record values; None when they do not show it."""
-    if raw.get("region") in ("global", "eu"):
-        return raw["region"]
-    targets = [_name(record.get("data")) for record in dns.values() if isinstance(record, dict)]
-    if any(EU_LABEL_RE.search(target) for target in targets):
-        return "eu"
-    # With automatic security the mail CNAME points at SendGrid, and an EU entry's target says so.
-    return "global" if "mail_cname" in dns else None
-
-
-def from_api(raw):
-    """A domain object of SendGrid as a flat dict in the shape of the module's options (plus read-only keys)."""
-    dns = raw.get("dns") if isinstance(raw.get("dns"), dict) else {}
-    subusers = raw.get("subusers")
-    return {
-        "id": raw.get("id"),
-        "user_id": raw.get("user_id"),
-        "domain": _name(raw.get("domain")),
-        "subdomain": _name(raw.get("subdomain")) or None,
-        "username": raw.get("username"),
-        "automatic_security": bool(raw.get("automatic_security")),
-        "custom_spf": bool(raw.get("custom_spf")),
-        "default": bool(raw.get("default")),
-        "ips": sorted_ips(raw.get("ips")),
-        "custom_dkim_selector": dkim_selector(dns),
-        "region": region_of(raw, dns),
-        "valid": bool(raw.get("valid")),
-        "legacy": bool(raw.get("legacy")),
-        "dns_records": normalise_dns_records(dns),
-        # None: SendGrid's answer does not say which subusers are associated.
-        "subusers": sorted({s.get("username") for s in subusers if isinstance(s, dict) and s.get("username")}) if isinstance(subusers, list) else None,
-    }
-
-
-def first_object(answer):
-    """The domain object of an answer; the spec wrongly declares some of them as arrays."""
-    if isinstance(answer, list):
-        answer = answer[0] if answer else None
-    return answer if isinstance(answer, dict) and answer.get("id") is not None else None
-
-
-def entry_name(entry):
-    return "%s.%s" % (entry["subdomain"], entry["domain"]) if entry.get("subdomain") else entry["domain"]
-
-
-def describe(entries):
-    return ", ".join("%s (id %s)" % (entry_name(e), e["id"]) for e in sorted(entries, key=lambda e: (e["subdomain"] or "", e["id"] or 0)))
-
-
-# -- input -------------------------------------------------------------------------------------------
-
-
-def validate_username(value, option):
-    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value.strip()):
-        raise InputError("%s must be a username without spaces, got %r" % (option, value))
-    return value.strip()
 
 
 def validate_relative_subdomain(value, domain):
@@ -535,7 +424,11 @@ def validate_selector(value):
     return value
 
 
-class DomainAuth(SendGridResource):
+class DomainAuth(BrandingResource):
+    COLLECTION = DOMAINS
+    NOUN = "authenticated domain"
+    from_api = staticmethod(from_api)
+
     # -- input -------------------------------------------------------------------------------------
 
     def check_input(self):
@@ -553,9 +446,6 @@ class DomainAuth(SendGridResource):
             params["subusers"] = list(dict.fromkeys(validate_username(name, "subusers") for name in params["subusers"]))
             self.check_association_owner()
         self.check_custom_spf(params["automatic_security"])
-        for option in ("validate_timeout", "validate_delay"):
-            if params[option] < 0:
-                raise InputError("%s must be 0 or more, got %s" % (option, params[option]))
 
     def check_association_owner(self):
         for option in ("on_behalf_of", "username"):
@@ -572,30 +462,12 @@ class DomainAuth(SendGridResource):
     def desired(self):
         return {name: self.params[name] for name in OPTIONS if name != "domain"}
 
-    def manages_subusers(self):
-        return self.params["state"] == "present" and self.params["subusers"] is not None
-
     # -- reading -----------------------------------------------------------------------------------
-
-    def candidates(self):
-        """The account's (or ``username``'s) entries of exactly ``domain``: the filter is only a search."""
-        params = self.params
-        query = {"domain": params["domain"]}
-        if params["username"] is not None:
-            query["username"] = params["username"]
-        else:
-            query["exclude_subusers"] = True
-        found = []
-        for raw in self.client.paginate(DOMAINS, query=query):
-            entry = from_api(raw) if isinstance(raw, dict) else None
-            if entry and entry["domain"] == params["domain"] and (params["username"] is None or entry["username"] == params["username"]):
-                found.append(entry)
-        return found
 
     def lookup(self):
         """The entry the task names, or None. Raises when the name fits several entries."""
         params = self.params
-        entries = self.candidates()
+        entries = list_domains(self.client, params["domain"], params["username"], exclude_subusers=params["username"] is None)
         if params["subdomain"] is not None:
             exact = [e for e in entries if e["subdomain"] == params["subdomain"]]
             if exact or params["state"] == "absent":
@@ -612,20 +484,11 @@ class DomainAuth(SendGridResource):
     def find(self):
         entry = self.lookup()
         if entry is not None and self.manages_subusers() and entry["subusers"] is None:
-            entry["subusers"] = self.read_associations(entry)
+            # SendGrid's answer does not list the associated subusers: one read per listed subuser.
+            path = READ_ASSOCIATION[self.params["subuser_association"]]
+            entry["subusers"] = self.subusers_using(path, self.params["subusers"], entry["id"])
             entry["subusers_partial"] = True
         return entry
-
-    def read_associations(self, entry):
-        """The listed subusers associated with ``entry``: one read each (SendGrid did not list them)."""
-        path = READ_ASSOCIATION[self.params["subuser_association"]]
-        associated = []
-        for name in self.params["subusers"]:
-            answer = self.client.get(path, query={"username": name}, not_found_ok=True)
-            domains = answer if isinstance(answer, list) else [answer]
-            if any(isinstance(d, dict) and d.get("id") == entry["id"] for d in domains):
-                associated.append(name)
-        return sorted(associated)
 
     # -- the shape of the options ------------------------------------------------------------------
 
@@ -649,7 +512,7 @@ class DomainAuth(SendGridResource):
         return self.create_from(self.create_body({}))
 
     def create_from(self, body):
-        entry = self.post_domain(body)
+        entry = self.post_new(body)
         entry = self.reconcile_ips(entry)
         return self.finish(entry)
 
@@ -669,22 +532,6 @@ class DomainAuth(SendGridResource):
                 body[name] = base[name]
         self.check_custom_spf(body["automatic_security"])
         return body
-
-    def post_domain(self, body):
-        changed_before = self.changed
-        try:
-            answer = self.write("POST", DOMAINS, body)
-        except (NetworkError, APIError) as exc:
-            if isinstance(exc, APIError) and exc.status < 500:
-                self.changed = changed_before
-                raise
-            # Not repeated blindly: read again to learn whether SendGrid created the entry.
-            entry = self.lookup()
-            if entry is None:
-                self.changed = changed_before
-                raise
-            return entry
-        return self.absorb(answer, self.predict(body))
 
     def predict(self, body):
         """The entry SendGrid would create from ``body`` (check mode)."""
@@ -707,17 +554,6 @@ class DomainAuth(SendGridResource):
             "subusers": [],
         }
 
-    def absorb(self, answer, predicted):
-        """The entry from SendGrid's answer to a write, or ``predicted`` (check mode, empty answers)."""
-        raw = first_object(answer)
-        if raw is None:
-            return predicted
-        entry = from_api(raw)
-        if entry["subusers"] is None:
-            entry["subusers"] = predicted.get("subusers")
-            entry["subusers_partial"] = predicted.get("subusers_partial", False)
-        return entry
-
     def update(self, current):
         changes = self.changes(current)
         fixed = [name for name in changes if name in REPLACE_ONLY]
@@ -734,26 +570,24 @@ class DomainAuth(SendGridResource):
         if not self.params["replace"]:
             raise InputError(self.conflict_message(current, fixed))
         body = self.create_body(current)  # checked before anything is deleted
-        self.write("DELETE", domain_path(current["id"]), not_found_ok=True)
+        self.delete(current)
         return self.create_from(body)
 
     def conflict_message(self, current, fixed):
-        wanted = self.desired()
-        what = ", ".join(
-            "legacy (a legacy entry cannot be updated)" if name == "legacy" else "%s (is %r, wanted %r)" % (name, current[name], wanted[name])
-            for name in fixed
-        )
+        what = [differences(current, self.desired(), [name for name in fixed if name != "legacy"])]
+        if "legacy" in fixed:
+            what.append("legacy (a legacy entry cannot be updated)")
         return (
             "authenticated domain %s (id %s) cannot be changed in place: %s. SendGrid cannot update these; set replace=true "
             "to delete the entry and create it again (its DNS records change and must be published and validated again)"
-            % (entry_name(current), current["id"], what)
+            % (full_name(current), current["id"], ", ".join(part for part in what if part))
         )
 
     def patch(self, current, fields):
         if not fields:
             return current
         body = {name: self.params[name] for name in fields}
-        answer = self.write("PATCH", domain_path(current["id"]), body)
+        answer = self.write("PATCH", self.path(current["id"]), body)
         return self.absorb(answer, dict(current, **body))
 
     def reconcile_ips(self, entry):
@@ -762,39 +596,15 @@ class DomainAuth(SendGridResource):
             return entry
         # Add first: a custom SPF record never passes through an empty list of IPs.
         for ip in missing_items(entry["ips"], wanted):
-            answer = self.write("POST", domain_path(entry["id"], "ips"), {"ip": ip})
+            answer = self.write("POST", self.path(entry["id"], "ips"), {"ip": ip})
             entry = self.absorb(answer, dict(entry, ips=sorted_ips(entry["ips"] + [ip])))
         for ip in [ip for ip in entry["ips"] if ip not in wanted]:
-            answer = self.write("DELETE", domain_path(entry["id"], "ips", ip), not_found_ok=True)
+            answer = self.write("DELETE", self.path(entry["id"], "ips", ip), not_found_ok=True)
             entry = self.absorb(answer, dict(entry, ips=[other for other in entry["ips"] if other != ip]))
         return entry
 
-    def finish(self, entry):
-        """Validation first: SendGrid associates only validated domains with subusers."""
-        entry = self.validate_entry(entry)
-        return self.reconcile_subusers(entry)
-
-    def validate_entry(self, entry):
-        validation = self.validate("authenticated domain %s" % entry_name(entry), domain_path(entry["id"], "validate"), entry["valid"])
-        if validation and validation.get("valid"):
-            entry = dict(entry, valid=True)
-        return entry
-
-    def reconcile_subusers(self, entry):
-        wanted = self.params["subusers"]
-        if wanted is None:
-            return entry
-        members = set(entry.get("subusers") or ())
-        for name in missing_items(members, wanted):
-            self.associate(entry, name)
-            members.add(name)
-        if self.params["purge_subusers"]:
-            members = self.purge_subusers(entry, members)
-        return dict(entry, subusers=sorted(members))
-
     def associate(self, entry, name):
-        path = domain_path(entry["id"], ASSOCIATE[self.params["subuser_association"]])
-        changed_before = self.changed
+        path = self.path(entry["id"], ASSOCIATE[self.params["subuser_association"]])
         try:
             # Associating the same subuser again cannot create anything, so it may be repeated.
             self.write("POST", path, {"username": name}, retry_safe=True)
@@ -802,23 +612,20 @@ class DomainAuth(SendGridResource):
             text = " ".join(m.get("message") or "" for m in exc.messages).lower()
             if exc.status != 400 or "already associated" not in text:
                 raise
-            # The subuser already has this domain (our read was older than SendGrid's state): no change.
-            self.changed = changed_before
+            # The subuser already has this domain (our read was older than SendGrid's state): a refused
+            # write, so no change.
 
-    def purge_subusers(self, entry, members):
+    def disassociate(self, entry, name):
+        self.write("DELETE", self.path(entry["id"], "subuser"), query={"username": name}, not_found_ok=True)
+
+    def can_purge(self, entry):
         if entry.get("subusers_partial"):
             self.warn(
                 "purge_subusers: SendGrid's answer does not list the subusers of %s, so only the subusers listed in "
-                "subusers could be read and none was removed" % entry_name(entry)
+                "subusers could be read and none was removed" % full_name(entry)
             )
-            return members
-        for name in sorted(members - set(self.params["subusers"])):
-            self.write("DELETE", domain_path(entry["id"], "subuser"), query={"username": name}, not_found_ok=True)
-            members.discard(name)
-        return members
-
-    def delete(self, current):
-        self.write("DELETE", domain_path(current["id"]), not_found_ok=True)
+            return False
+        return True
 
     # -- result ------------------------------------------------------------------------------------
 

@@ -175,139 +175,45 @@ default_domain:
       - {name: em.example.com, type: CNAME, value: u1446440.wl001.sendgrid.net}
 """
 
-import ipaddress
-import re
-
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
-    SendGridModule,
-    normalise_dns_records,
-    validate_domain,
-)
-
-DOMAINS = "/v3/whitelabel/domains"
-SELECTOR_RE = re.compile(r"^[a-z0-9]{3}$")
-# An ``eu`` (or ``eu1``...) label in a SendGrid host name: SendGrid says EU-pinned entries point at such hosts.
-EU_LABEL_RE = re.compile(r"(^|[.:\s])eu\d*\.([a-z0-9-]+\.)*sendgrid\.net")
+from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import first_object
+from ansible_collections.mailops.sendgrid.plugins.module_utils._domain_auth import DOMAINS, from_api, list_domains
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_info, validate_domain
 
 
-# -- kept identical to the helpers of sendgrid_domain_auth.py (a unit test compares them) ---------------
-
-
-def _name(value):
-    return (value or "").strip().rstrip(".").lower()
-
-
-def _ip_key(ip):
-    try:
-        return (0, int(ipaddress.ip_address(ip)))
-    except ValueError:
-        return (1, ip)
-
-
-def sorted_ips(ips):
-    return sorted({ip if isinstance(ip, str) else (ip or {}).get("ip") for ip in ips or ()} - {None}, key=_ip_key)
-
-
-def dkim_selector(dns):
-    for key in ("dkim1", "dkim"):
-        host = _name((dns.get(key) or {}).get("host"))
-        label, found, _rest = host.partition("._domainkey.")
-        if found:
-            return label if SELECTOR_RE.match(label) else None
-    return None
-
-
-def region_of(raw, dns):
-    if raw.get("region") in ("global", "eu"):
-        return raw["region"]
-    targets = [_name(record.get("data")) for record in dns.values() if isinstance(record, dict)]
-    if any(EU_LABEL_RE.search(target) for target in targets):
-        return "eu"
-    return "global" if "mail_cname" in dns else None
-
-
-def from_api(raw):
-    dns = raw.get("dns") if isinstance(raw.get("dns"), dict) else {}
-    subusers = raw.get("subusers")
-    return {
-        "id": raw.get("id"),
-        "user_id": raw.get("user_id"),
-        "domain": _name(raw.get("domain")),
-        "subdomain": _name(raw.get("subdomain")) or None,
-        "username": raw.get("username"),
-        "automatic_security": bool(raw.get("automatic_security")),
-        "custom_spf": bool(raw.get("custom_spf")),
-        "default": bool(raw.get("default")),
-        "ips": sorted_ips(raw.get("ips")),
-        "custom_dkim_selector": dkim_selector(dns),
-        "region": region_of(raw, dns),
-        "valid": bool(raw.get("valid")),
-        "legacy": bool(raw.get("legacy")),
-        "dns_records": normalise_dns_records(dns),
-        "subusers": sorted({s.get("username") for s in subusers if isinstance(s, dict) and s.get("username")}) if isinstance(subusers, list) else None,
-    }
-
-
-def first_object(answer):
-    if isinstance(answer, list):
-        answer = answer[0] if answer else None
-    return answer if isinstance(answer, dict) and answer.get("id") is not None else None
-
-
-# -- the module ----------------------------------------------------------------------------------------
-
-
-def item(raw):
-    entry = from_api(raw)
+def item(entry):
+    """An entry as an item of ``domains``: ``subusers`` only when SendGrid's answer lists them."""
     if entry["subusers"] is None:
         del entry["subusers"]
     return entry
 
 
-def list_domains(module):
-    params = module.params
-    query = {"domain": params["domain"], "username": params["username"], "exclude_subusers": params["exclude_subusers"] or None}
-    found = []
-    for raw in module.client.paginate(DOMAINS, query=query):
-        if not isinstance(raw, dict):
-            continue
-        entry = item(raw)
-        # Both filters are searches: keep exact matches only.
-        if params["domain"] is not None and entry["domain"] != params["domain"]:
-            continue
-        if params["username"] is not None and entry["username"] != params["username"]:
-            continue
-        found.append(entry)
-    return found
-
-
 def default_domain(module):
     """SendGrid answers with one object (the spec says a list) or ``{}`` when there is no default."""
     raw = first_object(module.client.get(DOMAINS + "/default"))
-    return item(raw) if raw is not None else {}
+    return item(from_api(raw)) if raw is not None else {}
 
 
 def gather(module):
     params = module.params
     if params["domain"] is not None:
         params["domain"] = validate_domain(params["domain"], "domain")
-    result = dict(changed=False, domains=list_domains(module))
+    domains = list_domains(module.client, params["domain"], params["username"], params["exclude_subusers"])
+    result = dict(domains=[item(entry) for entry in domains])
     if params["include_default"]:
         result["default_domain"] = default_domain(module)
     return result
 
 
 def main():
-    module = SendGridModule(
-        argument_spec=dict(
+    run_info(
+        dict(
             domain=dict(type="str"),
             username=dict(type="str"),
             exclude_subusers=dict(type="bool", default=False),
             include_default=dict(type="bool", default=False),
         ),
-        supports_check_mode=True,
+        gather,
     )
-    module.run(lambda: gather(module))
 
 
 if __name__ == "__main__":

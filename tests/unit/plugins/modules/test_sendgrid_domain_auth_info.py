@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_domain_auth as resource_module
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_domain_auth_info as module
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.test_sendgrid_domain_auth import auto, manual
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils import Call, writes
@@ -101,19 +100,3 @@ def test_bad_domain_fails_before_any_request(run):
     result = run(module, {"domain": "bad_name.example.com"}, [])
     assert result["failed"] is True
     assert "domain is not a valid DNS name" in result["msg"]
-
-
-@pytest.mark.parametrize(
-    "raw",
-    [
-        auto(),
-        auto(selector="k2x", eu=True, subusers=None),
-        manual(selector="sg1", ips=["192.0.2.2", "192.0.2.10"], custom_spf=True),
-        manual(region="eu"),
-        {"id": 5, "domain": "Example.COM.", "ips": [{"ip": "192.0.2.1"}], "dns": None},
-    ],
-)
-def test_items_are_read_exactly_as_the_resource_module_reads_them(raw):
-    """The two modules keep their own copy of the normalisation helpers; they must agree."""
-    assert module.from_api(raw) == resource_module.from_api(raw)
-    assert module.first_object([raw]) == resource_module.first_object([raw])

@@ -1,0 +1,165 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What domain authentication and link branding share: names, usernames, EU hosts, and the resource flow.
+
+PRIVATE: this module is internal to the mailops.sendgrid collection. It is not a public API and may
+change in any release without notice. Do not import it from other collections.
+
+Both objects live under ``/v3/whitelabel/<kind>/<id>``, are named by a domain and a subdomain, are
+created by a POST that is never repeated blindly, are validated, and are associated with subusers of
+the parent account. ``BrandingResource`` is that flow; the modules fill in what differs.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, SendGridResource, missing_items
+
+# An ``eu`` (or ``eu1``...) label in a SendGrid host name: SendGrid says EU-pinned objects point at such hosts.
+EU_LABEL_RE = re.compile(r"(^|[.:\s])eu\d*\.([a-z0-9-]+\.)*sendgrid\.net")
+
+
+def normalise_name(value):
+    """A DNS name as the modules compare it: lower case, without surrounding blanks and the trailing dot."""
+    return (value or "").strip().rstrip(".").lower()
+
+
+def is_eu_host(value):
+    """Whether a record value names one of SendGrid's EU hosts (``eu.sendgrid.net``, ``u1.wl1.eu.sendgrid.net``)."""
+    return bool(EU_LABEL_RE.search(normalise_name(value)))
+
+
+def object_path(collection, object_id, *rest):
+    return "/".join((collection, str(object_id)) + tuple(quote(str(part), safe=":") for part in rest))
+
+
+def first_object(answer):
+    """The object of an answer; the spec wrongly declares some of them as arrays."""
+    if isinstance(answer, list):
+        answer = answer[0] if answer else None
+    return answer if isinstance(answer, dict) and answer.get("id") is not None else None
+
+
+def full_name(obj):
+    """``subdomain.domain``, or the domain when SendGrid has not chosen a subdomain yet."""
+    return "%s.%s" % (obj["subdomain"], obj["domain"]) if obj.get("subdomain") else obj["domain"]
+
+
+def describe(objects, detail=None):
+    """``em.example.com (id 1), ...`` sorted by subdomain and id, for messages about several matches."""
+    detail = detail or (lambda obj: "")
+    ordered = sorted(objects, key=lambda obj: (obj["subdomain"] or "", obj["id"] or 0))
+    return ", ".join("%s (id %s%s)" % (full_name(obj), obj["id"], detail(obj)) for obj in ordered)
+
+
+def differences(current, wanted, names):
+    """``name (is X, wanted Y), ...`` for conflict messages."""
+    return ", ".join("%s (is %r, wanted %r)" % (name, current[name], wanted[name]) for name in names)
+
+
+def validate_username(value, option, must="be a username"):
+    """A subuser's username (no blanks inside), or raise naming the option."""
+    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value.strip()):
+        raise InputError("%s must %s without spaces, got %r" % (option, must, value))
+    return value.strip()
+
+
+class BrandingResource(SendGridResource):
+    """An authenticated domain or a branded link: the flow both share.
+
+    Subclasses set ``COLLECTION`` (the API path of the list) and ``NOUN`` (for validation messages) and
+    implement ``lookup`` (the object the task names, or ``None``), ``from_api`` (an answer in the
+    module's shape), ``predict`` (the object a create body makes, in check mode), ``associate`` and
+    ``disassociate`` (one subuser), besides ``SendGridResource``'s methods.
+    """
+
+    COLLECTION = None
+    NOUN = None
+
+    def path(self, object_id, *rest):
+        return object_path(self.COLLECTION, object_id, *rest)
+
+    def manages_subusers(self):
+        return self.params["state"] == "present" and self.params["subusers"] is not None
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def lookup(self):
+        raise NotImplementedError
+
+    def from_api(self, raw):
+        raise NotImplementedError
+
+    def subusers_using(self, path, names, object_id):
+        """Those of ``names`` that ``GET path?username=`` says are associated with ``object_id``, sorted: one read each."""
+        associated = []
+        for name in names:
+            answer = self.client.get(path, query={"username": name}, not_found_ok=True)
+            objects = answer if isinstance(answer, list) else [answer]
+            if any(isinstance(obj, dict) and obj.get("id") == object_id for obj in objects):
+                associated.append(name)
+        return sorted(associated)
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def predict(self, body):
+        raise NotImplementedError
+
+    def post_new(self, body):
+        """POST ``body`` once; after a lost answer, read the list again to learn whether SendGrid created it."""
+        return self.write_or_reread("POST", self.COLLECTION, body, self.lookup, absorb=lambda answer: self.absorb(answer, self.predict(body)))
+
+    def absorb(self, answer, predicted):
+        """The object from SendGrid's answer to a write, or ``predicted`` (check mode, empty answers).
+
+        The subusers an answer does not list are taken from ``predicted``.
+        """
+        raw = first_object(answer)
+        if raw is None:
+            return predicted
+        obj = self.from_api(raw)
+        if obj.get("subusers") is None:
+            obj["subusers"] = predicted.get("subusers")
+            obj["subusers_partial"] = predicted.get("subusers_partial", False)
+        return obj
+
+    def finish(self, obj):
+        """Validation first: SendGrid associates only validated objects with subusers."""
+        return self.reconcile_subusers(self.validated(obj))
+
+    def validated(self, obj):
+        validation = self.validate("%s %s" % (self.NOUN, full_name(obj)), self.path(obj["id"], "validate"), obj["valid"])
+        if validation and validation.get("valid"):
+            obj = dict(obj, valid=True)
+        return obj
+
+    def reconcile_subusers(self, obj):
+        wanted = self.params["subusers"]
+        if wanted is None:
+            return obj
+        members = set(obj.get("subusers") or ())
+        for name in missing_items(members, wanted):
+            self.associate(obj, name)
+            members.add(name)
+        if self.params["purge_subusers"] and self.can_purge(obj):
+            for name in sorted(members - set(wanted)):
+                self.disassociate(obj, name)
+                members.discard(name)
+        return dict(obj, subusers=sorted(members))
+
+    def associate(self, obj, name):
+        raise NotImplementedError
+
+    def disassociate(self, obj, name):
+        raise NotImplementedError
+
+    def can_purge(self, obj):
+        """Whether every associated subuser is known, so that the unlisted ones can be purged."""
+        return True
+
+    def delete(self, current):
+        self.write("DELETE", self.path(current["id"]), not_found_ok=True)

@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What sendgrid_domain_auth and sendgrid_domain_auth_info share: the API path, the lookup, SendGrid's answer read.
+
+PRIVATE: this module is internal to the mailops.sendgrid collection. It is not a public API and may
+change in any release without notice. Do not import it from other collections.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import is_eu_host, normalise_name, object_path
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import normalise_dns_records
+
+DOMAINS = "/v3/whitelabel/domains"
+SELECTOR_RE = re.compile(r"^[a-z0-9]{3}$")
+
+
+def domain_path(domain_id, *rest):
+    return object_path(DOMAINS, domain_id, *rest)
+
+
+def _ip_key(ip):
+    try:
+        return (0, int(ipaddress.ip_address(ip)))
+    except ValueError:
+        return (1, ip)
+
+
+def sorted_ips(ips):
+    """IPs (strings or SendGrid's ``{ip: ...}`` objects) without duplicates, in numeric order."""
+    return sorted({ip if isinstance(ip, str) else (ip or {}).get("ip") for ip in ips or ()} - {None}, key=_ip_key)
+
+
+def dkim_selector(dns):
+    """The custom selector from ``<selector>._domainkey.<domain>``; None for SendGrid's own (s1, m1)."""
+    for key in ("dkim1", "dkim"):
+        host = normalise_name((dns.get(key) or {}).get("host"))
+        label, found, _rest = host.partition("._domainkey.")
+        if found:
+            return label if SELECTOR_RE.match(label) else None
+    return None
+
+
+def region_of(raw, dns):
+    """``region`` when SendGrid sends it; else read from the record values; None when they do not show it."""
+    if raw.get("region") in ("global", "eu"):
+        return raw["region"]
+    if any(is_eu_host(record.get("data")) for record in dns.values() if isinstance(record, dict)):
+        return "eu"
+    # With automatic security the mail CNAME points at SendGrid, and an EU entry's target says so.
+    return "global" if "mail_cname" in dns else None
+
+
+def from_api(raw):
+    """A domain object of SendGrid as a flat dict in the shape of the module's options (plus read-only keys)."""
+    dns = raw.get("dns") if isinstance(raw.get("dns"), dict) else {}
+    subusers = raw.get("subusers")
+    return {
+        "id": raw.get("id"),
+        "user_id": raw.get("user_id"),
+        "domain": normalise_name(raw.get("domain")),
+        "subdomain": normalise_name(raw.get("subdomain")) or None,
+        "username": raw.get("username"),
+        "automatic_security": bool(raw.get("automatic_security")),
+        "custom_spf": bool(raw.get("custom_spf")),
+        "default": bool(raw.get("default")),
+        "ips": sorted_ips(raw.get("ips")),
+        "custom_dkim_selector": dkim_selector(dns),
+        "region": region_of(raw, dns),
+        "valid": bool(raw.get("valid")),
+        "legacy": bool(raw.get("legacy")),
+        "dns_records": normalise_dns_records(dns),
+        # None: SendGrid's answer does not say which subusers are associated.
+        "subusers": sorted({s.get("username") for s in subusers if isinstance(s, dict) and s.get("username")}) if isinstance(subusers, list) else None,
+    }
+
+
+def list_domains(client, domain=None, username=None, exclude_subusers=False):
+    """The entries of exactly ``domain`` and ``username`` (when set), every page read.
+
+    SendGrid's ``domain`` and ``username`` filters are searches (``example.com`` also finds
+    ``mail.example.com`` and ``example.com.au``), so the exact matches are kept here.
+    """
+    query = {"domain": domain, "username": username, "exclude_subusers": exclude_subusers or None}
+    found = []
+    for raw in client.paginate(DOMAINS, query=query):
+        if not isinstance(raw, dict):
+            continue
+        entry = from_api(raw)
+        if (domain is None or entry["domain"] == domain) and (username is None or entry["username"] == username):
+            found.append(entry)
+    return found
