@@ -23,6 +23,7 @@ author:
 extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.attributes
+  - mailops.sendgrid.sendgrid.validation
 options:
   domain:
     description:
@@ -90,30 +91,6 @@ options:
       - Has no effect when O(subusers) is omitted.
     type: bool
     default: false
-  validate:
-    description:
-      - Ask SendGrid to validate the link's DNS records when the link is not valid yet.
-      - A valid link is not validated again, so a re-run sends no request for it.
-      - Create the records from RV(dns_records) before validating.
-    type: bool
-    default: false
-  validate_timeout:
-    description:
-      - Seconds to keep asking SendGrid to validate until the link is valid. V(0) asks once.
-    type: float
-    default: 0
-  validate_delay:
-    description:
-      - Seconds to wait between two validation requests.
-    type: float
-    default: 10
-  validate_failure:
-    description:
-      - What to do when the link is still not valid after O(validate_timeout).
-      - V(fail) fails the task with SendGrid's reason for every invalid record; V(warn) only warns.
-    type: str
-    choices: [fail, warn]
-    default: fail
 notes:
   - Needs the API key scopes C(whitelabel.read), and C(whitelabel.create), C(whitelabel.update) and
     C(whitelabel.delete) for changes. O(purge_subusers) also needs C(subusers.read).
@@ -299,81 +276,40 @@ validation:
       sample: "check mode: SendGrid would be asked to validate link branding links.example.com"
 """
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, NetworkError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import (
+    BrandingResource,
+    describe,
+    differences,
+    full_name,
+    validate_username,
+)
+from ansible_collections.mailops.sendgrid.plugins.module_utils._link_branding import (
+    EU_TARGET,
+    LINKS,
+    dns_records,
+    from_api,
+    list_links,
+)
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     InputError,
     SendGridModule,
-    SendGridResource,
     changed_options,
-    missing_items,
-    normalise_dns_records,
     run_resource,
     validate_domain,
     validate_subdomain,
     validation_argument_spec,
 )
 
-LINKS = "/v3/whitelabel/links"
 SUBUSER_LINK = LINKS + "/subuser"
 SUBUSERS = "/v3/subusers"
-# The list takes only ``limit``. SendGrid allows at most 3000 branded links per user, so one request
-# with this limit returns all of them.
-LIST_LIMIT = 3000
 # The options that SendGrid cannot change on an existing link.
 REPLACE_ONLY = ("region",)
-EU_TARGET = "eu.sendgrid.net"
 
 
-def link_path(link_id, *rest):
-    return "/".join((LINKS, str(link_id)) + rest)
-
-
-def _lower(value):
-    return (value or "").strip().rstrip(".").lower()
-
-
-def region_of(raw):
-    """``us``/``eu``: SendGrid's ``region`` when the answer has one, else the target of the domain CNAME."""
-    region = _lower(raw.get("region"))
-    if region == "eu":
-        return "eu"
-    if region in ("us", "global"):
-        return "us"
-    cname = ((raw.get("dns") or {}).get("domain_cname") or {}).get("data")
-    return "eu" if _lower(cname) == EU_TARGET or _lower(cname).endswith("." + EU_TARGET) else "us"
-
-
-def from_api(raw):
-    """A link answer of SendGrid in the module's own shape."""
-    return {
-        "id": raw.get("id"),
-        "domain": _lower(raw.get("domain")),
-        "subdomain": _lower(raw.get("subdomain")) or None,
-        "default": bool(raw.get("default")),
-        "region": region_of(raw),
-        "valid": bool(raw.get("valid")),
-        "legacy": bool(raw.get("legacy")),
-        "username": raw.get("username"),
-        "user_id": raw.get("user_id"),
-        "dns": raw.get("dns") or {},
-    }
-
-
-def link_name(link):
-    return "%s.%s" % (link["subdomain"], link["domain"]) if link.get("subdomain") else link["domain"]
-
-
-def validate_username(value, option):
-    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value.strip()):
-        raise InputError("%s must hold subuser usernames without spaces, got %r" % (option, value))
-    return value.strip()
-
-
-class LinkBranding(SendGridResource):
-    def __init__(self, module):
-        super().__init__(module)
-        # username -> id of the link that subuser uses (None: none), for the subusers that were read.
-        self.associations = {}
+class LinkBranding(BrandingResource):
+    COLLECTION = LINKS
+    NOUN = "link branding"
+    from_api = staticmethod(from_api)
 
     # -- input -------------------------------------------------------------------------------
 
@@ -387,30 +323,16 @@ class LinkBranding(SendGridResource):
                 raise InputError(
                     "subusers cannot be used with on_behalf_of: only the parent account can associate its links with subusers"
                 )
-            params["subusers"] = [validate_username(name, "subusers") for name in params["subusers"]]
-        for option in ("validate_timeout", "validate_delay"):
-            if params[option] < 0:
-                raise InputError("%s must be 0 or more, got %s" % (option, params[option]))
-
-    def manages_subusers(self):
-        return self.params["state"] == "present" and self.params["subusers"] is not None
+            params["subusers"] = [validate_username(name, "subusers", must="hold subuser usernames") for name in params["subusers"]]
 
     # -- reading -----------------------------------------------------------------------------
-
-    def list_links(self):
-        links = list(self.client.paginate(LINKS, limit=LIST_LIMIT, offset=False))
-        if len(links) >= LIST_LIMIT:
-            self.warn(
-                "SendGrid returned %d branded links, the most one request can ask for; the list may be incomplete" % len(links)
-            )
-        return [from_api(raw) for raw in links if isinstance(raw, dict)]
 
     def lookup(self):
         """The link the task names, or None. Raises when the name fits several links."""
         params = self.params
         matches = [
             link
-            for link in self.list_links()
+            for link in (from_api(raw) for raw in list_links(self.client, self.warn))
             if link["domain"] == params["domain"] and (params["subdomain"] is None or link["subdomain"] == params["subdomain"])
         ]
         if len(matches) > 1 and params["region"] is not None:
@@ -420,14 +342,7 @@ class LinkBranding(SendGridResource):
         if len(matches) > 1:
             raise InputError(
                 "domain %s has %d branded links (%s); set subdomain to choose one"
-                % (
-                    params["domain"],
-                    len(matches),
-                    ", ".join(
-                        "%s (id %s, region %s)" % (link_name(link), link["id"], link["region"])
-                        for link in sorted(matches, key=lambda item: (item["subdomain"] or "", item["id"] or 0))
-                    ),
-                )
+                % (params["domain"], len(matches), describe(matches, detail=lambda link: ", region %s" % link["region"]))
             )
         return matches[0] if matches else None
 
@@ -437,23 +352,18 @@ class LinkBranding(SendGridResource):
             link["subusers"] = self.read_subusers(link)
         return link
 
-    def subuser_link_id(self, username):
-        answer = self.client.get(SUBUSER_LINK, query={"username": username}, not_found_ok=True)
-        link_id = answer.get("id") if isinstance(answer, dict) else None
-        self.associations[username] = link_id
-        return link_id
-
     def read_subusers(self, link):
-        """The subusers (of those this run has to know about) that use ``link``, sorted."""
+        """The subusers (of those this run has to know about) that use ``link``, sorted: one read each."""
         names = list(dict.fromkeys(self.params["subusers"]))
         if self.params["purge_subusers"]:
+            # SendGrid only answers which link one named subuser uses: every subuser has to be asked.
             listed = set(names)
             for subuser in self.client.paginate(SUBUSERS):
                 name = subuser.get("username") if isinstance(subuser, dict) else None
                 if name and name not in listed:
                     names.append(name)
                     listed.add(name)
-        return sorted(name for name in names if self.subuser_link_id(name) == link["id"])
+        return self.subusers_using(SUBUSER_LINK, names, link["id"])
 
     # -- the shape of the options ----------------------------------------------------------
 
@@ -475,23 +385,8 @@ class LinkBranding(SendGridResource):
             body["default"] = default
         if params["region"] is not None:
             body["region"] = params["region"]
-        changed_before = self.changed
-        try:
-            answer = self.write("POST", LINKS, body)
-        except (NetworkError, APIError) as exc:
-            if isinstance(exc, APIError) and exc.status < 500:
-                self.changed = changed_before
-                raise
-            # Not repeated blindly: read again to learn whether SendGrid created the link.
-            link = self.lookup()
-            if link is None:
-                self.changed = changed_before
-                raise
-        else:
-            link = from_api(answer) if isinstance(answer, dict) else self.predict(body)
-        link["subusers"] = []
-        link = self.validate_link(link)
-        return self.reconcile_subusers(link)
+        link = dict(self.post_new(body), subusers=[])
+        return self.finish(link)
 
     def predict(self, body):
         """The link SendGrid would create from ``body`` (check mode)."""
@@ -523,55 +418,25 @@ class LinkBranding(SendGridResource):
         changed = changed_options(self.to_options(current), desired)
         conflicts = [name for name in changed if name in REPLACE_ONLY]
         if conflicts:
-            what = ", ".join("%s (is %r, wanted %r)" % (name, current[name], desired[name]) for name in conflicts)
             if not params["replace"]:
                 raise InputError(
                     "branded link %s (id %s) cannot be changed in place: %s. Set replace=true to delete it and create it again"
-                    % (link_name(current), current["id"], what)
+                    % (full_name(current), current["id"], differences(current, desired, conflicts))
                 )
-            self.write("DELETE", link_path(current["id"]), not_found_ok=True)
+            self.delete(current)
             return self.create(keep_default=current["default"])
-        link = dict(current)
+        link = current
         if "default" in changed:
-            answer = self.write("PATCH", link_path(link["id"]), {"default": params["default"]})
-            if isinstance(answer, dict):
-                subusers = link.get("subusers")
-                link = from_api(answer)
-                if subusers is not None:
-                    link["subusers"] = subusers
-            else:
-                link["default"] = params["default"]
-        link = self.validate_link(link)
-        return self.reconcile_subusers(link)
+            answer = self.write("PATCH", self.path(link["id"]), {"default": params["default"]})
+            link = self.absorb(answer, dict(link, default=params["default"]))
+        return self.finish(link)
 
-    def validate_link(self, link):
-        validation = self.validate("link branding %s" % link_name(link), link_path(link["id"], "validate"), link["valid"])
-        if validation and validation.get("valid"):
-            link = dict(link, valid=True)
-            dns = {}
-            for key, record in (link.get("dns") or {}).items():
-                result = validation["results"].get(key)
-                dns[key] = dict(record, valid=result["valid"]) if isinstance(record, dict) and result else record
-            link["dns"] = dns
-        return link
+    def associate(self, link, name):
+        # Associating the same subuser again cannot create anything, so it may be repeated.
+        self.write("POST", self.path(link["id"], "subuser"), {"username": name}, retry_safe=True)
 
-    def reconcile_subusers(self, link):
-        wanted = self.params["subusers"]
-        if wanted is None:
-            return link
-        members = set(link.get("subusers") or ())
-        for name in missing_items(members, wanted):
-            # Associating the same subuser again cannot create anything, so it may be repeated.
-            self.write("POST", link_path(link["id"], "subuser"), {"username": name}, retry_safe=True)
-            members.add(name)
-        if self.params["purge_subusers"]:
-            for name in sorted(members - set(wanted)):
-                self.write("DELETE", SUBUSER_LINK, query={"username": name}, not_found_ok=True)
-                members.discard(name)
-        return dict(link, subusers=sorted(members))
-
-    def delete(self, current):
-        self.write("DELETE", link_path(current["id"]), not_found_ok=True)
+    def disassociate(self, link, name):
+        self.write("DELETE", SUBUSER_LINK, query={"username": name}, not_found_ok=True)
 
     # -- result ----------------------------------------------------------------------------
 
@@ -582,14 +447,6 @@ class LinkBranding(SendGridResource):
         if self.manages_subusers():
             link["subusers"] = list(obj.get("subusers") or [])
         return {"link": link, "dns_records": dns_records(obj["dns"])}
-
-
-def dns_records(dns):
-    """``domain_cname`` first, then ``owner_cname``, then anything else SendGrid adds."""
-    order = ["domain_cname", "owner_cname"]
-    ordered = {key: dns[key] for key in order if key in dns}
-    ordered.update((key, value) for key, value in dns.items() if key not in ordered)
-    return normalise_dns_records(ordered)
 
 
 def main():

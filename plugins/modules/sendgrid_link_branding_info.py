@@ -153,54 +153,16 @@ links:
         - {name: 1446440.example.com, type: CNAME, value: sendgrid.net}
 """
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
-    InputError,
-    SendGridModule,
-    normalise_dns_records,
-    validate_domain,
-    validate_subdomain,
-)
+from ansible_collections.mailops.sendgrid.plugins.module_utils._link_branding import LINKS, dns_records, from_api, link_path, list_links
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, run_info, validate_domain, validate_subdomain
 
-LINKS = "/v3/whitelabel/links"
-# The list takes only ``limit``; SendGrid allows at most 3000 branded links per user.
-LIST_LIMIT = 3000
-EU_TARGET = "eu.sendgrid.net"
-
-
-def _lower(value):
-    return (value or "").strip().rstrip(".").lower()
-
-
-def region_of(raw):
-    region = _lower(raw.get("region"))
-    if region == "eu":
-        return "eu"
-    if region in ("us", "global"):
-        return "us"
-    cname = _lower(((raw.get("dns") or {}).get("domain_cname") or {}).get("data"))
-    return "eu" if cname == EU_TARGET or cname.endswith("." + EU_TARGET) else "us"
-
-
-def dns_records(dns):
-    order = ["domain_cname", "owner_cname"]
-    ordered = {key: dns[key] for key in order if key in dns}
-    ordered.update((key, value) for key, value in dns.items() if key not in ordered)
-    return normalise_dns_records(ordered)
+# The keys of an item of ``links``: the options of sendgrid_link_branding first.
+ITEM_KEYS = ("domain", "subdomain", "default", "region", "id", "valid", "legacy", "username", "user_id")
 
 
 def item(raw):
-    return {
-        "domain": _lower(raw.get("domain")),
-        "subdomain": _lower(raw.get("subdomain")) or None,
-        "default": bool(raw.get("default")),
-        "region": region_of(raw),
-        "id": raw.get("id"),
-        "valid": bool(raw.get("valid")),
-        "legacy": bool(raw.get("legacy")),
-        "username": raw.get("username"),
-        "user_id": raw.get("user_id"),
-        "dns_records": dns_records(raw.get("dns") or {}),
-    }
+    link = from_api(raw)
+    return dict({key: link[key] for key in ITEM_KEYS}, dns_records=dns_records(link["dns"]))
 
 
 def check_input(params):
@@ -231,38 +193,33 @@ def read(module):
     check_input(params)
     client = module.client
     if params["id"] is not None:
-        found = [client.get("%s/%d" % (LINKS, params["id"]), not_found_ok=True)]
+        found = [client.get(link_path(params["id"]), not_found_ok=True)]
     elif params["subuser"] is not None:
         found = [client.get(LINKS + "/subuser", query={"username": params["subuser"].strip()}, not_found_ok=True)]
     elif params["default"]:
         found = [client.get(LINKS + "/default", query={"domain": params["domain"]}, not_found_ok=True)]
     else:
-        found = list(client.paginate(LINKS, limit=LIST_LIMIT, offset=False))
-        if len(found) >= LIST_LIMIT:
-            module.ansible.warn(
-                "SendGrid returned %d branded links, the most one request can ask for; the list may be incomplete" % len(found)
-            )
+        found = list_links(client, module.ansible.warn)
     links = [item(raw) for raw in found if isinstance(raw, dict) and raw]
     if params["domain"] is not None and not params["default"]:
         links = [link for link in links if link["domain"] == params["domain"]]
     if params["subdomain"] is not None:
         links = [link for link in links if link["subdomain"] == params["subdomain"]]
     links.sort(key=lambda link: (link["domain"], link["subdomain"] or "", link["id"] or 0))
-    return {"changed": False, "links": links}
+    return {"links": links}
 
 
 def main():
-    module = SendGridModule(
-        argument_spec=dict(
+    run_info(
+        dict(
             id=dict(type="int"),
             domain=dict(type="str"),
             subdomain=dict(type="str"),
             default=dict(type="bool"),
             subuser=dict(type="str"),
         ),
-        supports_check_mode=True,
+        read,
     )
-    module.run(lambda: read(module))
 
 
 if __name__ == "__main__":

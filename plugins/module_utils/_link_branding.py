@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What sendgrid_link_branding and sendgrid_link_branding_info share: the API path, the list, SendGrid's answer read.
+
+PRIVATE: this module is internal to the mailops.sendgrid collection. It is not a public API and may
+change in any release without notice. Do not import it from other collections.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import is_eu_host, normalise_name, object_path
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import normalise_dns_records
+
+LINKS = "/v3/whitelabel/links"
+# The list takes only ``limit``. SendGrid allows at most 3000 branded links per user, so one request
+# with this limit returns all of them.
+LIST_LIMIT = 3000
+EU_TARGET = "eu.sendgrid.net"
+# The records of a link in results: these first, then anything else SendGrid adds.
+DNS_ORDER = ("domain_cname", "owner_cname")
+
+
+def link_path(link_id, *rest):
+    return object_path(LINKS, link_id, *rest)
+
+
+def region_of(raw):
+    """``us``/``eu``: SendGrid's ``region`` when the answer has one, else the target of the domain CNAME."""
+    region = normalise_name(raw.get("region"))
+    if region == "eu":
+        return "eu"
+    if region in ("us", "global"):
+        return "us"
+    return "eu" if is_eu_host(((raw.get("dns") or {}).get("domain_cname") or {}).get("data")) else "us"
+
+
+def from_api(raw):
+    """A link answer of SendGrid in the module's own shape (``dns`` as SendGrid has it)."""
+    return {
+        "id": raw.get("id"),
+        "domain": normalise_name(raw.get("domain")),
+        "subdomain": normalise_name(raw.get("subdomain")) or None,
+        "default": bool(raw.get("default")),
+        "region": region_of(raw),
+        "valid": bool(raw.get("valid")),
+        "legacy": bool(raw.get("legacy")),
+        "username": raw.get("username"),
+        "user_id": raw.get("user_id"),
+        "dns": raw.get("dns") or {},
+    }
+
+
+def dns_records(dns):
+    """SendGrid's ``dns`` as ``[{name, type, value}]``: ``domain_cname`` first, then ``owner_cname``, then the rest."""
+    ordered = {key: dns[key] for key in DNS_ORDER if key in dns}
+    ordered.update((key, value) for key, value in dns.items() if key not in ordered)
+    return normalise_dns_records(ordered)
+
+
+def list_links(client, warn):
+    """Every link of the account in one request (the list has no offset); warns when it may be cut short."""
+    links = list(client.paginate(LINKS, limit=LIST_LIMIT, offset=False))
+    if len(links) >= LIST_LIMIT:
+        warn("SendGrid returned %d branded links, the most one request can ask for; the list may be incomplete" % len(links))
+    return [raw for raw in links if isinstance(raw, dict)]
