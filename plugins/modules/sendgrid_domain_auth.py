@@ -603,8 +603,8 @@ class DomainAuth(BrandingResource):
             entry = self.absorb(answer, dict(entry, ips=[other for other in entry["ips"] if other != ip]))
         return entry
 
-    def associate(self, entry, name):
-        path = self.path(entry["id"], ASSOCIATE[self.params["subuser_association"]])
+    def associate(self, obj, name):
+        path = self.path(obj["id"], ASSOCIATE[self.params["subuser_association"]])
         try:
             # Associating the same subuser again cannot create anything, so it may be repeated.
             self.write("POST", path, {"username": name}, retry_safe=True)
@@ -615,14 +615,14 @@ class DomainAuth(BrandingResource):
             # The subuser already has this domain (our read was older than SendGrid's state): a refused
             # write, so no change.
 
-    def disassociate(self, entry, name):
-        self.write("DELETE", self.path(entry["id"], "subuser"), query={"username": name}, not_found_ok=True)
+    def disassociate(self, obj, name):
+        self.write("DELETE", self.path(obj["id"], "subuser"), query={"username": name}, not_found_ok=True)
 
-    def can_purge(self, entry):
-        if entry.get("subusers_partial"):
+    def can_purge(self, obj):
+        if obj.get("subusers_partial"):
             self.warn(
                 "purge_subusers: SendGrid's answer does not list the subusers of %s, so only the subusers listed in "
-                "subusers could be read and none was removed" % full_name(entry)
+                "subusers could be read and none was removed" % full_name(obj)
             )
             return False
         return True

@@ -431,11 +431,11 @@ class LinkBranding(BrandingResource):
             link = self.absorb(answer, dict(link, default=params["default"]))
         return self.finish(link)
 
-    def associate(self, link, name):
+    def associate(self, obj, name):
         # Associating the same subuser again cannot create anything, so it may be repeated.
-        self.write("POST", self.path(link["id"], "subuser"), {"username": name}, retry_safe=True)
+        self.write("POST", self.path(obj["id"], "subuser"), {"username": name}, retry_safe=True)
 
-    def disassociate(self, link, name):
+    def disassociate(self, obj, name):
         self.write("DELETE", SUBUSER_LINK, query={"username": name}, not_found_ok=True)
 
     # -- result ----------------------------------------------------------------------------
