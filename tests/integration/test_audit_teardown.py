@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""playbooks/audit.yml and playbooks/teardown.yml, run by real ansible-playbook against the simulator."""
+
+from __future__ import annotations
+
+import json
+
+import requests
+
+from tests.integration.test_sender_setup import (
+    DOMAIN,
+    IPS,
+    POOL,
+    REPO,
+    SETUP,
+    api_requests,
+    no_change_reads,
+    ok,
+    reads,
+    sender_objects,
+    sender_vars,
+    writes,
+)
+
+AUDIT = REPO / "playbooks" / "audit.yml"
+TEARDOWN = REPO / "playbooks" / "teardown.yml"
+
+
+def audit_vars(tmp_path, **more):
+    return dict(sender_vars(tmp_path), audit_report_dir=str(tmp_path / "reports"), **more)
+
+
+def report(tmp_path):
+    """The JSON and Markdown reports the audit wrote."""
+    directory = tmp_path / "reports"
+    return json.loads((directory / (DOMAIN + ".json")).read_text()), (directory / (DOMAIN + ".md")).read_text()
+
+
+def by_kind(audit_report):
+    return {(o["kind"], o["name"]): o for o in audit_report["objects"]}
+
+
+# -- audit ------------------------------------------------------------------------------------------------
+
+
+def test_audit_reports_no_drift_after_setup_then_the_drift_made_behind_its_back(simulator, playbook, tmp_path):
+    simulator.add_ips(IPS)
+    ok(playbook(SETUP, extra_vars=sender_vars(tmp_path)))
+    objects = sender_objects(simulator)
+    domain_id = objects["domains"][0]["id"]
+    link_id = objects["links"][0]["id"]
+
+    # Right after the setup: no drift, and the audit only reads, once per object.
+    simulator.clear_requests()
+    clean = ok(playbook(AUDIT, extra_vars=audit_vars(tmp_path)))
+    assert writes(simulator) == []
+    assert reads(simulator) == no_change_reads()
+    assert clean.changed == ["Report directory exists", "Write the drift report"]  # files on the controller only
+    data, markdown = report(tmp_path)
+    assert data["domain"] == DOMAIN
+    assert data["drifted"] is False and data["drift_count"] == 0
+    assert sorted(by_kind(data)) == sorted(
+        [("ip_pool", POOL), ("reverse_dns", IPS[0]), ("reverse_dns", IPS[1]), ("domain_auth", "em." + DOMAIN), ("link_branding", "links." + DOMAIN)]
+    )
+    assert all(not o["drift"] and o["valid"] in (True, None) and o["reasons"] == [] for o in data["objects"])
+    assert "No drift" in markdown
+    assert "| domain_auth | em.%s | no | yes |" % DOMAIN in markdown
+
+    # Behind the playbook's back: the domain is no longer the default, and the branded link is deleted.
+    headers = simulator.auth_headers()
+    patched = requests.patch(simulator.url("/v3/whitelabel/domains/%d" % domain_id), json={"default": False}, headers=headers, timeout=10)
+    assert patched.status_code == 200
+    deleted = requests.delete(simulator.url("/v3/whitelabel/links/%d" % link_id), headers=headers, timeout=10)
+    assert deleted.status_code == 204
+    before = simulator.state()
+
+    simulator.clear_requests()
+    drift = ok(playbook(AUDIT, extra_vars=audit_vars(tmp_path)))
+    assert writes(simulator) == []
+    data, markdown = report(tmp_path)
+    assert data["drifted"] is True
+    objects = by_kind(data)
+    domain = objects[("domain_auth", "em." + DOMAIN)]
+    assert domain["drift"] is True and domain["valid"] is True
+    assert domain["diff"] == {"before": dict(domain["diff"]["before"], default=False), "after": dict(domain["diff"]["before"], default=True)}
+    link = objects[("link_branding", "links." + DOMAIN)]
+    assert link["drift"] is True and link["valid"] is False and link["diff"]["before"] == {}
+    assert not objects[("ip_pool", POOL)]["drift"]
+    assert data["drift_count"] == 3  # the domain differs; the link is missing and so not valid either
+    assert markdown.startswith("# SendGrid sender audit: %s" % DOMAIN)
+    assert "DRIFT: 3 finding(s)." in markdown
+    assert "| link_branding | links.%s | yes | no |" % DOMAIN in markdown
+    assert drift.changed  # the audit says what a setup run would change
+
+    # fail_on_drift turns the drift into a failed play, still without writing anything.
+    simulator.clear_requests()
+    failing = playbook(AUDIT, extra_vars=audit_vars(tmp_path, fail_on_drift=True))
+    assert failing.rc != 0
+    assert [r["task"] for r in failing.results if r["status"] == "failed"] == ["Fail on drift"]
+    assert "3 object(s) of %s drifted" % DOMAIN in json.dumps(failing.results[-1]["result"])
+    assert writes(simulator) == []
+    assert {r["method"] for r in api_requests(simulator)} == {"GET"}
+    state = simulator.state()
+    assert (state["domains"], state["links"], state["pools"], state["reverse_dns"]) == (
+        before["domains"],
+        before["links"],
+        before["pools"],
+        before["reverse_dns"],
+    )
+
+
+# -- teardown ---------------------------------------------------------------------------------------------
+
+
+def others(state):
+    """Everything in the simulator that is not the sender's."""
+    return {
+        "pools": [p for p in state["pools"] if p["name"] != POOL],
+        "reverse_dns": [r for r in state["reverse_dns"] if not r["rdns"].endswith("." + DOMAIN)],
+        "domains": [d for d in state["domains"] if d["domain"] != DOMAIN],
+        "links": [link for link in state["links"] if link["domain"] != DOMAIN],
+    }
+
+
+def test_teardown_needs_confirmation_then_deletes_exactly_the_senders_objects(simulator, playbook, tmp_path):
+    simulator.add_ips(IPS)
+    variables = sender_vars(tmp_path)
+    ok(playbook(SETUP, extra_vars=variables))
+    # Neighbours that must survive: other objects of every kind, including the names SendGrid's domain search
+    # also returns for the sender's domain.
+    simulator.seed(domains=2, links=2, reverse_dns=2, pools=2, valid=True)
+    headers = simulator.auth_headers()
+    for name in ("mail." + DOMAIN, DOMAIN + ".au"):
+        created = requests.post(simulator.url("/v3/whitelabel/domains"), json={"domain": name}, headers=headers, timeout=10)
+        assert created.status_code == 201
+    created = requests.post(simulator.url("/v3/whitelabel/links"), json={"domain": "mail." + DOMAIN, "subdomain": "links"}, headers=headers, timeout=10)
+    assert created.status_code == 201
+    before = simulator.state()
+    assert all(len(found) == (2 if kind == "reverse_dns" else 1) for kind, found in sender_objects(simulator).items())
+
+    # Without the confirmation: refused before any request.
+    simulator.clear_requests()
+    refused = playbook(TEARDOWN, extra_vars=variables)
+    assert refused.rc != 0
+    assert [r["task"] for r in refused.results if r["status"] == "failed"] == ["Refuse to delete anything without confirmation"]
+    assert "sender_setup_teardown_confirm=true" in refused.results[-1]["result"]["msg"]
+    assert simulator.requests() == []
+    assert simulator.state()["domains"] == before["domains"]
+
+    # Confirmed: the sender's pool, reverse DNS entries, domain and link are gone, and nothing else.
+    confirmed = dict(variables, sender_setup_teardown_confirm=True)
+    run = ok(playbook(TEARDOWN, extra_vars=confirmed))
+    assert sorted(set(run.changed)) == sorted(
+        [
+            "Link branding for %s is gone" % DOMAIN,
+            "Domain authentication for %s is gone" % DOMAIN,
+            "Reverse DNS of the sender's IPs is gone",
+            "IP pool is gone",
+        ]
+    )
+    assert sender_objects(simulator) == {"pools": [], "reverse_dns": [], "domains": [], "links": []}
+    after = simulator.state()
+    assert others(after) == others(before)
+    assert [ip["ip"] for ip in after["ips"]] == [ip["ip"] for ip in before["ips"]]  # IPs are not the sender's to delete
+    assert sorted(method for method, _path in writes(simulator)) == ["DELETE"] * 5
+
+    # Again: nothing left to delete, nothing written.
+    simulator.clear_requests()
+    again = ok(playbook(TEARDOWN, extra_vars=confirmed))
+    assert again.changed == []
+    assert writes(simulator) == []
