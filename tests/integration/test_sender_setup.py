@@ -84,7 +84,13 @@ def writes(simulator):
 
 
 def reads(simulator):
-    return [(r["method"], r["path"], r["query"].get("ip") or r["query"].get("domain") or r["query"].get("username")) for r in api_requests(simulator) if not r["write"]]
+    """``(method, path, what)`` of every read; ``what`` is the filter (ip, domain or username), if any."""
+    found = []
+    for r in api_requests(simulator):
+        if not r["write"]:
+            query = r["query"]
+            found.append((r["method"], r["path"], query.get("ip") or query.get("domain") or query.get("username")))
+    return found
 
 
 def no_change_reads(domain=DOMAIN, ips=IPS, pool=POOL, link=True):
@@ -164,9 +170,7 @@ def test_setup_from_nothing_then_a_rerun_reads_each_object_once(simulator, playb
     # The zone-file snippet: absolute names, one line per record.
     zone = (tmp_path / "sender.zone").read_text()
     body = [line for line in zone.splitlines() if line and not line.startswith(";")]
-    assert body == [
-        "%s. 3600 IN %s %s%s" % (r["name"], r["type"], r["value"], "." if r["type"] == "CNAME" else "") for r in expected_records()
-    ]
+    assert body == ["%s. 3600 IN %s %s%s" % (r["name"], r["type"], r["value"], "." if r["type"] == "CNAME" else "") for r in expected_records()]
 
     # The second run: nothing changes, nothing is written, and each object is read exactly once.
     simulator.clear_requests()
