@@ -301,6 +301,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response_only(status)
         self.send_header("Date", self.date_time_string())
         for name, value in headers.items():
+            if value is None:  # a fault's header set to null removes the header
+                continue
             self.send_header(name, str(value))
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

@@ -51,6 +51,14 @@ def test_status_fault_once(simulator, api):
     assert simulator.faults() == []
 
 
+def test_fault_header_null_removes_the_header(simulator, api):
+    simulator.add_fault(status=429, headers={header: None for header in RATE_HEADERS})
+    bare = api.get("/v3/ips")
+    assert bare.status_code == 429
+    assert not [header for header in RATE_HEADERS if header in bare.headers]
+    assert all(header in api.get("/v3/ips").headers for header in RATE_HEADERS)
+
+
 def test_fault_matching_by_method_and_regex(simulator, api):
     simulator.add_fault(path="/pools", method="POST", status=500, times=None)
     assert api.get("/v3/ips/pools").status_code == 200
