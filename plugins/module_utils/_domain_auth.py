@@ -2,10 +2,12 @@
 # Copyright (c) mailops.sendgrid contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What sendgrid_domain_auth and sendgrid_domain_auth_info share: the API path, the lookup, SendGrid's answer read.
+"""Domain authentication: the API path, the lookup, SendGrid's answer read, input checks and the predicted entry.
 
 PRIVATE: this module is internal to the mailops.sendgrid collection. It is not a public API and may
 change in any release without notice. Do not import it from other collections.
+
+Used by sendgrid_domain_auth and sendgrid_domain_auth_info, so that both read SendGrid's answers the same way.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import ipaddress
 import re
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import is_eu_host, normalise_name, object_path
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import normalise_dns_records
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, normalise_dns_records, validate_subdomain
 
 DOMAINS = "/v3/whitelabel/domains"
 SELECTOR_RE = re.compile(r"^[a-z0-9]{3}$")
@@ -22,6 +24,23 @@ SELECTOR_RE = re.compile(r"^[a-z0-9]{3}$")
 
 def domain_path(domain_id, *rest):
     return object_path(DOMAINS, domain_id, *rest)
+
+
+def validate_relative_subdomain(value, domain):
+    """``subdomain`` relative to ``domain`` (``em``, not ``em.example.com``), or raise."""
+    subdomain = validate_subdomain(value, "subdomain")
+    if subdomain == domain or subdomain.endswith("." + domain):
+        raise InputError(
+            "subdomain must be relative to domain: use %r, not %r (the records would be %s.%s)"
+            % (subdomain[: -len(domain)].rstrip(".") or "em", value, subdomain, domain)
+        )
+    return subdomain
+
+
+def validate_selector(value):
+    if not isinstance(value, str) or not SELECTOR_RE.match(value):
+        raise InputError("custom_dkim_selector must be exactly three lowercase letters or digits, got %r" % (value,))
+    return value
 
 
 def _ip_key(ip):
@@ -77,6 +96,28 @@ def from_api(raw):
         "dns_records": normalise_dns_records(dns),
         # None: SendGrid's answer does not say which subusers are associated.
         "subusers": sorted({s.get("username") for s in subusers if isinstance(s, dict) and s.get("username")}) if isinstance(subusers, list) else None,
+    }
+
+
+def predict(body):
+    """The entry SendGrid would create from a POST ``body`` (check mode), as ``from_api`` reads it back."""
+    return {
+        "id": None,
+        "user_id": None,
+        "domain": body["domain"],
+        "subdomain": body.get("subdomain"),
+        "username": body.get("username"),
+        "automatic_security": body["automatic_security"],
+        "custom_spf": bool(body.get("custom_spf")),
+        "default": bool(body.get("default")),
+        "ips": sorted_ips(body.get("ips")),
+        "custom_dkim_selector": body.get("custom_dkim_selector"),
+        # As the module reads it back: the records of a manual entry do not show the region.
+        "region": body.get("region", "global") if body["automatic_security"] else None,
+        "valid": False,
+        "legacy": False,
+        "dns_records": [],
+        "subusers": [],
     }
 
 

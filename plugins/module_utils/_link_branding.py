@@ -2,10 +2,12 @@
 # Copyright (c) mailops.sendgrid contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What sendgrid_link_branding and sendgrid_link_branding_info share: the API path, the list, SendGrid's answer read.
+"""Link branding: the API path, the list, SendGrid's answer read, the record order and the predicted link.
 
 PRIVATE: this module is internal to the mailops.sendgrid collection. It is not a public API and may
 change in any release without notice. Do not import it from other collections.
+
+Used by sendgrid_link_branding and sendgrid_link_branding_info, so that both read SendGrid's answers the same way.
 """
 
 from __future__ import annotations
@@ -49,6 +51,35 @@ def from_api(raw):
         "username": raw.get("username"),
         "user_id": raw.get("user_id"),
         "dns": raw.get("dns") or {},
+    }
+
+
+def predict(body):
+    """The link SendGrid would create from a POST ``body`` (check mode), as ``from_api`` reads it.
+
+    Only the domain CNAME can be predicted, and only with a subdomain: the owner CNAME holds the
+    account id SendGrid assigns.
+    """
+    region = body.get("region") or "us"
+    dns = {}
+    if body.get("subdomain"):
+        dns["domain_cname"] = {
+            "valid": False,
+            "type": "cname",
+            "host": "%s.%s" % (body["subdomain"], body["domain"]),
+            "data": EU_TARGET if region == "eu" else "sendgrid.net",
+        }
+    return {
+        "id": None,
+        "domain": body["domain"],
+        "subdomain": body.get("subdomain"),
+        "default": bool(body.get("default")),
+        "region": region,
+        "valid": False,
+        "legacy": False,
+        "username": None,
+        "user_id": None,
+        "dns": dns,
     }
 
 

@@ -383,10 +383,12 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import 
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._domain_auth import (
     DOMAINS,
-    SELECTOR_RE,
     from_api,
     list_domains,
+    predict,
     sorted_ips,
+    validate_relative_subdomain,
+    validate_selector,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     InputError,
@@ -396,7 +398,6 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     run_resource,
     validate_domain,
     validate_ipv4,
-    validate_subdomain,
     validation_argument_spec,
 )
 
@@ -408,26 +409,11 @@ ASSOCIATE = {"single": "subuser", "multi": "subuser:add"}
 READ_ASSOCIATION = {"single": DOMAINS + "/subuser", "multi": DOMAINS + "/subuser/all"}
 
 
-def validate_relative_subdomain(value, domain):
-    subdomain = validate_subdomain(value, "subdomain")
-    if subdomain == domain or subdomain.endswith("." + domain):
-        raise InputError(
-            "subdomain must be relative to domain: use %r, not %r (the records would be %s.%s)"
-            % (subdomain[: -len(domain)].rstrip(".") or "em", value, subdomain, domain)
-        )
-    return subdomain
-
-
-def validate_selector(value):
-    if not isinstance(value, str) or not SELECTOR_RE.match(value):
-        raise InputError("custom_dkim_selector must be exactly three lowercase letters or digits, got %r" % (value,))
-    return value
-
-
 class DomainAuth(BrandingResource):
     COLLECTION = DOMAINS
     NOUN = "authenticated domain"
     from_api = staticmethod(from_api)
+    predict = staticmethod(predict)
 
     # -- input -------------------------------------------------------------------------------------
 
@@ -532,27 +518,6 @@ class DomainAuth(BrandingResource):
                 body[name] = base[name]
         self.check_custom_spf(body["automatic_security"])
         return body
-
-    def predict(self, body):
-        """The entry SendGrid would create from ``body`` (check mode)."""
-        return {
-            "id": None,
-            "user_id": None,
-            "domain": body["domain"],
-            "subdomain": body.get("subdomain"),
-            "username": body.get("username"),
-            "automatic_security": body["automatic_security"],
-            "custom_spf": bool(body.get("custom_spf")),
-            "default": bool(body.get("default")),
-            "ips": sorted_ips(body.get("ips")),
-            "custom_dkim_selector": body.get("custom_dkim_selector"),
-            # As the module reads it back: the records of a manual entry do not show the region.
-            "region": body.get("region", "global") if body["automatic_security"] else None,
-            "valid": False,
-            "legacy": False,
-            "dns_records": [],
-            "subusers": [],
-        }
 
     def update(self, current):
         changes = self.changes(current)

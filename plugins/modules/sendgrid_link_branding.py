@@ -284,11 +284,11 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import 
     validate_username,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._link_branding import (
-    EU_TARGET,
     LINKS,
     dns_records,
     from_api,
     list_links,
+    predict,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     InputError,
@@ -310,6 +310,7 @@ class LinkBranding(BrandingResource):
     COLLECTION = LINKS
     NOUN = "link branding"
     from_api = staticmethod(from_api)
+    predict = staticmethod(predict)
 
     # -- input -------------------------------------------------------------------------------
 
@@ -387,30 +388,6 @@ class LinkBranding(BrandingResource):
             body["region"] = params["region"]
         link = dict(self.post_new(body), subusers=[])
         return self.finish(link)
-
-    def predict(self, body):
-        """The link SendGrid would create from ``body`` (check mode)."""
-        region = body.get("region") or "us"
-        dns = {}
-        if body.get("subdomain"):
-            dns["domain_cname"] = {
-                "valid": False,
-                "type": "cname",
-                "host": "%s.%s" % (body["subdomain"], body["domain"]),
-                "data": EU_TARGET if region == "eu" else "sendgrid.net",
-            }
-        return {
-            "id": None,
-            "domain": body["domain"],
-            "subdomain": body.get("subdomain"),
-            "default": bool(body.get("default")),
-            "region": region,
-            "valid": False,
-            "legacy": False,
-            "username": None,
-            "user_id": None,
-            "dns": dns,
-        }
 
     def update(self, current):
         params = self.params
