@@ -1,0 +1,214 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The sender_setup role against a real DNS server: BIND 9 with TSIG dynamic updates.
+
+The role publishes with ``sender_setup_dns_mode: nsupdate`` (community.general.nsupdate), checks the records
+on that BIND with sendgrid_dns_check, and asks SendGrid to validate. The simulator runs in its own process with
+``--dns-server`` pointing at the BIND, so validation is decided by real DNS answers.
+
+community.general is not a dependency of the collection, and Galaxy is not reachable from the test machines: the
+``community_general`` fixture takes it from PyPI's ``ansible`` package (which ships it), downloaded once into
+.build/cache with ``pip download --no-deps``, of which only ``ansible_collections/community/general`` is
+extracted and put on ANSIBLE_COLLECTIONS_PATH for these runs only. The other tests never see it, so an
+accidental dependency of the collection on community.general cannot hide there.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.integration import bind
+from tests.integration.conftest import collections_path
+from tests.integration.test_sender_setup import (
+    IPS,
+    PARENT_ID,
+    REPO,
+    SETUP,
+    api_requests,
+    no_change_reads,
+    ok,
+    role_results,
+    sender_objects,
+    summary,
+    writes,
+)
+from tests.simulator.control import start_simulator
+
+# The ansible package release whose community.general the nsupdate publisher is tested with.
+ANSIBLE_PACKAGE = "ansible==12.3.0"
+CACHE = REPO / ".build" / "cache"
+COMMUNITY_GENERAL = CACHE / ("%s-community.general" % ANSIBLE_PACKAGE.replace("==", "-"))
+MEMBER_PREFIX = "ansible_collections/community/general/"
+
+DOMAIN = "bind-sender.example.com"
+MANUAL_DOMAIN = "bind-manual.example.org"
+POOL = "sender-it-pool"
+
+
+def unavailable(reason):
+    if bind.in_ci():
+        pytest.fail("CI=true, so this test must run, but %s" % reason, pytrace=False)
+    pytest.skip(reason)
+
+
+def install_community_general():
+    """The collections dir holding community.general (downloaded and extracted on first use)."""
+    manifest = COMMUNITY_GENERAL / MEMBER_PREFIX / "MANIFEST.json"
+    if manifest.exists():
+        return COMMUNITY_GENERAL
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / "community.general.lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # pytest-xdist workers: one download
+        if manifest.exists():
+            return COMMUNITY_GENERAL
+        with tempfile.TemporaryDirectory(dir=CACHE) as scratch:
+            proc = subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--dest", scratch, ANSIBLE_PACKAGE],
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+            wheels = list(Path(scratch).glob("ansible-*.whl"))
+            if proc.returncode != 0 or len(wheels) != 1:
+                unavailable("community.general could not be had: pip download %s failed: %s" % (ANSIBLE_PACKAGE, (proc.stdout + proc.stderr)[-1500:]))
+            extracted = Path(scratch) / "collections"
+            with zipfile.ZipFile(wheels[0]) as wheel:
+                wheel.extractall(extracted, members=[name for name in wheel.namelist() if name.startswith(MEMBER_PREFIX)])
+            if not (extracted / MEMBER_PREFIX / "MANIFEST.json").exists():
+                unavailable("%s does not ship community.general" % ANSIBLE_PACKAGE)
+            shutil.rmtree(COMMUNITY_GENERAL, ignore_errors=True)
+            os.replace(extracted, COMMUNITY_GENERAL)  # complete or absent, never half there
+    return COMMUNITY_GENERAL
+
+
+@pytest.fixture(scope="module")
+def community_general():
+    return install_community_general()
+
+
+@pytest.fixture(scope="module")
+def named(tmp_path_factory):
+    """BIND 9 serving the test domains, with TSIG dynamic updates (skips outside CI when named is missing)."""
+    try:
+        server = bind.start_bind(zones=(DOMAIN, MANUAL_DOMAIN), workdir=tmp_path_factory.mktemp("named"))
+    except bind.BindUnavailable as exc:
+        bind.skip_or_fail(exc)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dns_simulator(named):
+    """A simulator of its own that validates DNS records by asking the BIND."""
+    with start_simulator(api_key="SG.bind-test-key", dns_server="%s:%d" % (named.host, named.port)) as sim:
+        sim.add_ips(IPS)
+        yield sim
+
+
+def bind_vars(named, tmp_path, domain, **more):
+    values = {
+        "sender_setup_domain": domain,
+        "sender_setup_subdomain": "em",
+        "sender_setup_link_subdomain": "links",
+        "sender_setup_dns_mode": "nsupdate",
+        "sender_setup_nsupdate_server": named.host,
+        "sender_setup_nsupdate_port": named.port,
+        "sender_setup_nsupdate_key_name": named.key_name,
+        "sender_setup_nsupdate_key_secret": named.key_secret,
+        "sender_setup_nsupdate_key_algorithm": named.key_algorithm,
+        "sender_setup_dns_ttl": 60,
+        "sender_setup_dns_check": True,
+        "sender_setup_dns_check_nameservers": [named.host],
+        "sender_setup_dns_check_port": named.port,
+        "sender_setup_validate_timeout": 10,
+        "sender_setup_validate_delay": 0.2,
+        "sender_setup_zone_file": str(tmp_path / (domain + ".zone")),
+    }
+    values.update(more)
+    return values
+
+
+def run_env(sim, community_general):
+    return {
+        "SENDGRID_API_URL": sim.base_url,
+        "SENDGRID_API_KEY": sim.api_key,
+        "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join([collections_path(), str(community_general)]),
+    }
+
+
+def published(named, records):
+    """What BIND answers for each record, as ``(name, type, text)``."""
+    return {(r["name"], r["type"]): named.query(r["name"], r["type"]) for r in records}
+
+
+def test_setup_publishes_with_nsupdate_and_validates_on_real_dns(dns_simulator, named, community_general, playbook, tmp_path):
+    sim = dns_simulator
+    env = run_env(sim, community_general)
+    variables = bind_vars(named, tmp_path, DOMAIN, sender_setup_ips=IPS, sender_setup_ip_pool=POOL)
+
+    first = ok(playbook(SETUP, extra_vars=variables, env=env))
+
+    objects = sender_objects(sim, DOMAIN)
+    assert [p["ips"] for p in objects["pools"]] == [IPS]
+    assert sorted((r["ip"], r["valid"]) for r in objects["reverse_dns"]) == [(IPS[0], True), (IPS[1], True)]
+    assert [(d["subdomain"], d["valid"]) for d in objects["domains"]] == [("em", True)]
+    assert [(link["subdomain"], link["valid"]) for link in objects["links"]] == [("links", True)]
+    assert sim.violations() == []
+
+    # BIND holds every record, as SendGrid asks for it.
+    records = role_results(first, "Gather every DNS record the sender needs")[0]["result"]["ansible_facts"]["sender_setup_dns_records"]
+    assert len(records) == 7
+    answers = published(named, records)
+    for r in records:
+        want = r["value"] + "." if r["type"] == "CNAME" else r["value"]
+        assert [(name, rtype, text) for name, rtype, text in answers[(r["name"], r["type"])]] == [(r["name"], r["type"], want)], r
+    # The DNS check asked BIND before SendGrid was asked to validate, and found everything.
+    (check,) = role_results(first, "Check that DNS answers what SendGrid expects")
+    assert check["result"]["ok"] is True
+    assert sorted(item["status"] for item in check["result"]["records"]) == ["found"] * 7
+    assert summary(first)[-1] == "DNS check       7 of 7 records found as expected"
+    assert all(line.endswith(": changed, valid") for line in summary(first)[1:-1]), summary(first)
+
+    # Second run: DNS already right, nothing to validate, nothing written anywhere.
+    sim.clear_requests()
+    second = ok(playbook(SETUP, extra_vars=variables, env=env))
+    assert second.changed == []
+    assert writes(sim) == []
+    assert [(r["method"], r["path"]) for r in api_requests(sim)] == [(m, p) for m, p, _what in no_change_reads(DOMAIN, IPS, POOL)]
+    assert published(named, records) == answers
+
+
+def test_manual_security_publishes_mx_and_txt_records(dns_simulator, named, community_general, playbook, tmp_path):
+    """Manual security: MX and TXT records (SPF, a DKIM key) go through nsupdate as well."""
+    sim = dns_simulator
+    env = run_env(sim, community_general)
+    variables = bind_vars(named, tmp_path, MANUAL_DOMAIN, sender_setup_automatic_security=False, sender_setup_link_branding=False)
+
+    first = ok(playbook(SETUP, extra_vars=variables, env=env))
+
+    ((domain,),) = [sender_objects(sim, MANUAL_DOMAIN)["domains"]]
+    assert (domain["automatic_security"], domain["valid"]) == (False, True)
+    records = role_results(first, "Gather every DNS record the sender needs")[0]["result"]["ansible_facts"]["sender_setup_dns_records"]
+    assert sorted(r["type"] for r in records) == ["MX", "TXT", "TXT"]
+    dkim = [r for r in records if r["value"].startswith("k=rsa;")]
+    assert len(dkim) == 1
+    assert named.query(dkim[0]["name"], "TXT") == [(dkim[0]["name"], "TXT", '"%s"' % dkim[0]["value"])]
+    assert named.query("em." + MANUAL_DOMAIN, "MX") == [("em." + MANUAL_DOMAIN, "MX", "10 mx.sendgrid.net.")]
+    assert "u%d" % PARENT_ID not in str(records)  # manual security: no CNAME into SendGrid
+
+    sim.clear_requests()
+    second = ok(playbook(SETUP, extra_vars=variables, env=env))
+    assert second.changed == []
+    assert writes(sim) == []
