@@ -155,8 +155,8 @@ def test_teardown_needs_confirmation_then_deletes_exactly_the_senders_objects(si
     run = ok(playbook(TEARDOWN, extra_vars=confirmed))
     assert sorted(set(run.changed)) == sorted(
         [
-            "Link branding for %s is gone" % DOMAIN,
-            "Domain authentication for %s is gone" % DOMAIN,
+            "Link branding is gone for %s" % DOMAIN,
+            "Domain authentication is gone for %s" % DOMAIN,
             "Reverse DNS of the sender's IPs is gone",
             "IP pool is gone",
         ]

@@ -193,9 +193,9 @@ def test_check_mode_on_an_empty_account_writes_nothing_and_predicts_every_object
     state = simulator.state()
     assert (state["pools"], state["reverse_dns"], state["domains"], state["links"]) == ([], [], [], [])
     # Each object is predicted as a change, with the options it would get.
-    pool = role_task(run, "IP pool %s holds the sender's IPs" % POOL)
+    pool = role_task(run, "The sender's IPs are in the IP pool %s" % POOL)
     assert pool["changed"] is True and pool["diff"]["before"] == {}
-    (rdns,) = role_results(run, "Reverse DNS of the sender's IPs")
+    (rdns,) = role_results(run, "Reverse DNS of the sender's IPs: set up")
     assert [item["changed"] for item in rdns["result"]["results"]] == [True, True]
     domain = role_task(run, "Domain authentication for %s" % DOMAIN)
     assert domain["changed"] is True and domain["diff"]["before"] == {}
