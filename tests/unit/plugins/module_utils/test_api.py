@@ -156,7 +156,8 @@ def test_429_is_bounded_by_rate_limit_timeout(requests_mock, client, clock):
 
 
 def test_429_on_creating_post_is_retried_because_it_was_not_processed(requests_mock, client, clock):
-    requests_mock.post(URL + "/v3/whitelabel/domains", [{"status_code": 429, "json": TOO_MANY, "headers": {"X-RateLimit-Reset": "1"}}, {"status_code": 201, "json": {"id": 1}}])
+    answers = [{"status_code": 429, "json": TOO_MANY, "headers": {"X-RateLimit-Reset": "1"}}, {"status_code": 201, "json": {"id": 1}}]
+    requests_mock.post(URL + "/v3/whitelabel/domains", answers)
     assert client.post("/v3/whitelabel/domains", {"domain": "example.com"}) == {"id": 1}
     assert requests_mock.call_count == 2
 

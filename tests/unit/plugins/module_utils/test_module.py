@@ -32,7 +32,18 @@ def test_ipv4_is_canonical():
 
 @pytest.mark.parametrize(
     "value",
-    ["exa mple.com", "example..com", "example.com/x", "-bad.example.com", "bad-.example.com", "a" * 64 + ".com", ".".join(["a" * 50] * 6), "com", "", "ex_ample.com"],
+    [
+        "exa mple.com",
+        "example..com",
+        "example.com/x",
+        "-bad.example.com",
+        "bad-.example.com",
+        "a" * 64 + ".com",
+        ".".join(["a" * 50] * 6),
+        "com",
+        "",
+        "ex_ample.com",
+    ],
 )
 def test_bad_domains_name_the_option(value):
     with pytest.raises(InputError, match="^domain "):
