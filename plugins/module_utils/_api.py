@@ -137,7 +137,7 @@ def rate_limit_wait(headers, now):
                 waits.append(email.utils.mktime_tz(parsed) - now)
     if not waits:
         return None
-    return max(0.0, max(waits))
+    return max([0.0] + waits)
 
 
 class SendGridClient:
@@ -163,9 +163,8 @@ class SendGridClient:
         self.validate_certs = validate_certs
         self.rate_limit_timeout = rate_limit_timeout
         self.max_retries = max_retries
-        # Looked up at call time so tests can patch time.sleep/time.time.
-        self._sleep = sleep or (lambda seconds: time.sleep(seconds))
-        self._clock = clock or (lambda: time.time())
+        self._sleep = sleep or _sleep
+        self._clock = clock or _now
         self._session = session or requests.Session()
         self._session.headers.update(
             {
@@ -211,8 +210,7 @@ class SendGridClient:
             page = self.get(path, query=page_query) or []
             if items_key is not None and isinstance(page, dict):
                 page = page.get(items_key) or []
-            for item in page:
-                yield item
+            yield from page
             if not offset or len(page) < limit:
                 return
             start += limit
@@ -309,6 +307,15 @@ class SendGridClient:
         if self._api_key and text:
             text = text.replace(self._api_key, _REDACTED)
         return text
+
+
+def _sleep(seconds):
+    # Resolved at call time (not bound at import) so tests can patch time.sleep.
+    time.sleep(seconds)
+
+
+def _now():
+    return time.time()
 
 
 def _json_or_none(response):

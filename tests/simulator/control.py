@@ -92,8 +92,8 @@ class Simulator:
     def add_fault(self, path: str = ".*", method: str = "*", action: str = "status",
                   **options) -> dict:
         """options: status, headers, body, delay, times (None: always), when."""
-        return self.control("POST", "faults", dict(options, path=path, method=method,
-                                                    action=action))
+        body = dict(options, path=path, method=method, action=action)
+        return self.control("POST", "faults", body)
 
     def faults(self) -> list:
         return self.control("GET", "faults")["faults"]

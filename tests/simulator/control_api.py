@@ -47,8 +47,7 @@ class ControlApi:
             ("POST", "reset"): self.reset,
             ("GET", "requests"): lambda body, query: (200, {"requests": app.log.entries()}),
             ("DELETE", "requests"): self.clear_requests,
-            ("GET", "violations"): lambda body, query: (200, {"violations":
-                                                                app.log.violations()}),
+            ("GET", "violations"): lambda body, query: (200, {"violations": app.log.violations()}),
             ("GET", "faults"): lambda body, query: (200, {"faults": app.faults.list()}),
             ("POST", "faults"): self.add_fault,
             ("DELETE", "faults"): self.clear_faults,
@@ -209,12 +208,12 @@ class ControlApi:
             self.store.add_ip(require_ipv4(ip, "ips"), subusers)
         created = {
             "domains": [self._seed_domain(account.username, legacy, valid).id
-                        for _ in range(counts["domains"])],
+                        for _dummy in range(counts["domains"])],
             "links": [self._seed_link(account.username, legacy, valid).id
-                      for _ in range(counts["links"])],
+                      for _dummy in range(counts["links"])],
             "reverse_dns": [self._seed_rdns(account.username, subusers, legacy, valid).id
-                            for _ in range(counts["reverse_dns"])],
-            "pools": [self._seed_pool(account.username) for _ in range(counts["pools"])],
+                            for _dummy in range(counts["reverse_dns"])],
+            "pools": [self._seed_pool(account.username) for _dummy in range(counts["pools"])],
         }
         return 201, {"account": account.username, "created": created}
 

@@ -97,7 +97,7 @@ class ServerResolver:
     def __init__(self, address: str):
         import dns.resolver  # imported lazily: only needed in this mode
 
-        host, _, port = address.rpartition(":")
+        host, dummy, port = address.rpartition(":")
         if not host:
             host, port = address, "53"
         self._resolver = dns.resolver.Resolver(configure=False)

@@ -82,7 +82,7 @@ def add_ips(req: Request) -> Response:
     if count > remaining:
         raise bad_request(f"you can add at most {remaining} more IP addresses", "count")
     added = []
-    for _ in range(count):
+    for _dummy in range(count):
         ip = store.add_ip(store.next_free_ip(), subusers, warmup)
         store.ips_added_via_api += 1
         added.append({"ip": ip.ip, "subusers": list(ip.subusers)})

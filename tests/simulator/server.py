@@ -154,7 +154,7 @@ class SimulatorApp:
     def _api_key(self, authorization: Optional[str]):
         if not authorization:
             return None
-        scheme, _, token = authorization.strip().partition(" ")
+        scheme, dummy, token = authorization.strip().partition(" ")
         if scheme.lower() != "bearer":
             return None
         return self.store.api_keys.get(token.strip())

@@ -46,7 +46,7 @@ def test_403_without_the_scope(simulator, route):
 def test_429_over_the_rate_limit(simulator, route):
     simulator.set_rate_limit(1)
     api = Api(simulator)
-    for _ in range(50):  # the second request in the same second is limited
+    for _dummy in range(50):  # the second request in the same second is limited
         response = api.call(route.method, concrete(route), json={})
         if response.status_code == 429:
             break

@@ -27,7 +27,7 @@ def test_every_api_response_carries_rate_limit_headers(simulator, api):
 
 def test_rate_limit_answers_429(simulator, api):
     simulator.set_rate_limit(2)
-    statuses = [api.get("/v3/ips") for _ in range(14)]
+    statuses = [api.get("/v3/ips") for _dummy in range(14)]
     limited = [r for r in statuses if r.status_code == 429]
     assert limited, "14 requests at 2 per second were never limited"
     assert limited[0].json() == error("too many requests")
@@ -36,7 +36,7 @@ def test_rate_limit_answers_429(simulator, api):
     assert int(limited[0].headers["X-RateLimit-Reset"]) > time.time() - 1
     assert 429 in [entry["status"] for entry in simulator.requests()]
     simulator.set_rate_limit(None)
-    assert all(api.get("/v3/ips").status_code == 200 for _ in range(10))
+    assert all(api.get("/v3/ips").status_code == 200 for _dummy in range(10))
 
 
 def test_status_fault_once(simulator, api):
@@ -62,7 +62,7 @@ def test_fault_header_null_removes_the_header(simulator, api):
 def test_fault_matching_by_method_and_regex(simulator, api):
     simulator.add_fault(path="/pools", method="POST", status=500, times=None)
     assert api.get("/v3/ips/pools").status_code == 200
-    for _ in range(3):
+    for _dummy in range(3):
         response = api.post("/v3/ips/pools", json={"name": "p"})
         assert response.status_code == 500
         assert response.json() == error("simulated fault")

@@ -119,7 +119,7 @@ def run_module(module, args, calls, check_mode=False, diff=False, requests_mock=
         module.main()
     assert len(conversation.seen) == len(conversation.expected), "missing requests: expected %r, sent %r" % (
         conversation.expected[len(conversation.seen):],
-        [(m, p) for m, p, *_ in conversation.seen],
+        [call[:2] for call in conversation.seen],
     )
     info.value.result["_requests"] = conversation.seen
     info.value.result["_request_headers"] = conversation.headers
@@ -127,4 +127,4 @@ def run_module(module, args, calls, check_mode=False, diff=False, requests_mock=
 
 
 def writes(result):
-    return [(m, p) for m, p, *_ in result["_requests"] if m != "GET"]
+    return [call[:2] for call in result["_requests"] if call[0] != "GET"]
