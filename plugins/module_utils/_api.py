@@ -15,6 +15,7 @@ from __future__ import annotations
 import email.utils
 import json
 import time
+from typing import Optional
 
 try:
     import requests
@@ -24,7 +25,7 @@ try:
     from requests.exceptions import Timeout as _RequestsTimeout
 except ImportError as exc:  # pragma: no cover - exercised through the module runner
     HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = exc
+    REQUESTS_IMPORT_ERROR: Optional[ImportError] = exc
 else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None

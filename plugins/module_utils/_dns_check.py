@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import Optional
 
 try:
     import dns.exception
@@ -39,7 +40,7 @@ try:
     import dns.resolver
 except ImportError as exc:  # pragma: no cover - exercised through missing_required_lib
     HAS_DNSPYTHON = False
-    DNSPYTHON_IMPORT_ERROR = exc
+    DNSPYTHON_IMPORT_ERROR: Optional[ImportError] = exc
 else:
     HAS_DNSPYTHON = True
     DNSPYTHON_IMPORT_ERROR = None
@@ -342,10 +343,10 @@ class Checker:
     def check_all(self, records):
         """``(results, summary, ok)`` for a list of already normalised expected records."""
         results = [self.check(expected) for expected in records]
-        summary = {"total": len(results)}
+        summary: dict = {"total": len(results)}
         for status in STATUSES:
             summary[status] = sum(1 for item in results if item["status"] == status)
-        problems = {}
+        problems: dict = {}
         for item in results:
             if item["problem"]:
                 problems[item["problem"]] = problems.get(item["problem"], 0) + 1

@@ -279,7 +279,13 @@ class SendGridResource:
         if not params.get("validate") or currently_valid:
             return None
         if self.check_mode:
-            validation = {"valid": None, "skipped": True, "results": {}, "attempts": 0, "msg": "check mode: SendGrid would be asked to validate %s" % what}
+            validation: dict = {
+                "valid": None,
+                "skipped": True,
+                "results": {},
+                "attempts": 0,
+                "msg": "check mode: SendGrid would be asked to validate %s" % what,
+            }
             self.extra["validation"] = validation
             return validation
 
@@ -384,7 +390,7 @@ class SendGridResource:
         else:
             final = self.update(current)
         after = self.to_options(final) if final is not None else {}
-        result = dict(changed=self.changed)
+        result: dict = dict(changed=self.changed)
         result.update(self.result(final))
         result.update(self.extra)
         if self.module.diff_mode:
