@@ -4,7 +4,7 @@
 #   make sanity       ansible-test sanity only (on a copy under .build/sanity)
 #   make units        pytest tests/unit tests/simulator_tests
 #   make integration  pytest tests/integration (real ansible-playbook against the simulator)
-#   make lint         antsibull-changelog lint, ruff check, yamllint
+#   make lint         antsibull-changelog lint, ruff check, yamllint, mypy, ansible-lint
 #   make demo         python -m tests.tools.demo
 #   make venv         only (re)build .venv when requirements-dev.txt changed
 #   make clean        remove .build/ and caches (keeps .venv);  make distclean  also removes .venv

@@ -106,7 +106,7 @@ export_env() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# lint: changelog fragments, ruff, yamllint
+# lint: changelog fragments, ruff, yamllint, mypy, ansible-lint
 # ---------------------------------------------------------------------------------------------
 stage_lint() {
     log "lint: antsibull-changelog lint"
@@ -117,6 +117,10 @@ stage_lint() {
     log "lint: yamllint"
     yamllint --strict . || return 1
     note "yamllint: ok"
+    log "lint: mypy (mypy.ini: plugins/module_utils)"
+    mypy || return 1
+    log "lint: ansible-lint --offline (.ansible-lint: production profile) roles/ playbooks/"
+    ansible-lint --offline --nocolor roles/ playbooks/ || return 1
 }
 
 # ---------------------------------------------------------------------------------------------
