@@ -18,6 +18,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import time
+from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
@@ -195,6 +196,51 @@ def invalid_reasons(validation):
 # -- the runner ---------------------------------------------------------------------------------
 
 
+def _raw_params():
+    """The task's arguments as Ansible passed them, before its type conversions (``{}`` if unavailable)."""
+    try:
+        from ansible.module_utils.basic import _load_params  # pylint: disable=import-outside-toplevel
+
+        raw = _load_params()
+    except Exception:  # pylint: disable=broad-exception-caught
+        return {}
+    return raw if isinstance(raw, dict) else {}
+
+
+def check_string_options(spec, raw):
+    """Ansible turns a list or a mapping given to a ``str`` option into its Python text: refuse it instead."""
+    for name, option in spec.items():
+        value = raw.get(name)
+        if option.get("type", "str") == "str" and isinstance(value, (list, dict)):
+            raise InputError("%s must be a string, got a %s: %r" % (name, "list" if isinstance(value, list) else "mapping", value))
+        if option.get("type") == "list" and option.get("elements") == "str" and isinstance(value, list):
+            for item in value:
+                if isinstance(item, (list, dict)):
+                    raise InputError("%s must be a list of strings, got an item that is a %s: %r" % (name, type(item).__name__, item))
+
+
+def check_connection_options(params):
+    """The connection options, checked before any request (Ansible only checks their types)."""
+    api_key = params.get("api_key")
+    if api_key is not None and not api_key.strip():
+        raise InputError("api_key is empty: set it, or the SENDGRID_API_KEY environment variable, to a SendGrid API key")
+    api_url = params.get("api_url")
+    if api_url is not None:
+        parts = urlsplit(api_url.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise InputError(
+                "api_url must be an http:// or https:// URL such as https://api.sendgrid.com, got %r "
+                "(omit it, and SENDGRID_API_URL, to use data_residency)" % api_url
+            )
+    on_behalf_of = params.get("on_behalf_of")
+    if on_behalf_of is not None and not on_behalf_of.strip():
+        raise InputError("on_behalf_of is empty: give a subuser's username or 'account-id <id>', or omit it for the account of the key")
+    if params.get("timeout") is not None and params["timeout"] <= 0:
+        raise InputError("timeout must be more than 0 seconds, got %s" % params["timeout"])
+    if params.get("rate_limit_timeout") is not None and params["rate_limit_timeout"] < 0:
+        raise InputError("rate_limit_timeout must be 0 or more seconds, got %s" % params["rate_limit_timeout"])
+
+
 class SendGridModule:
     """An ``AnsibleModule`` with the connection options, the client, and one error handler."""
 
@@ -206,6 +252,11 @@ class SendGridModule:
             self.ansible.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         self.params = self.ansible.params
         self._client = None
+        try:
+            check_string_options(spec, _raw_params())
+            check_connection_options(self.params)
+        except InputError as exc:
+            self.ansible.fail_json(msg=str(exc), changed=False)
 
     @property
     def check_mode(self):
