@@ -207,6 +207,15 @@ def test_manual_security_publishes_mx_and_txt_records(dns_simulator, named, comm
     assert named.query(dkim[0]["name"], "TXT") == [(dkim[0]["name"], "TXT", '"%s"' % dkim[0]["value"])]
     assert named.query("em." + MANUAL_DOMAIN, "MX") == [("em." + MANUAL_DOMAIN, "MX", "10 mx.sendgrid.net.")]
     assert "u%d" % PARENT_ID not in str(records)  # manual security: no CNAME into SendGrid
+    # The zone-file snippet loads into a BIND zone as it is (named-checkzone parses MX and TXT as named would).
+    checkzone = shutil.which("named-checkzone") or "/usr/bin/named-checkzone"
+    zone = tmp_path / "check.zone"
+    zone.write_text(
+        "$TTL 60\n@ IN SOA ns1.%(d)s. hostmaster.%(d)s. 1 60 60 600 60\n@ IN NS ns1.%(d)s.\nns1 IN A 127.0.0.1\n%(snippet)s"
+        % {"d": MANUAL_DOMAIN, "snippet": (tmp_path / (MANUAL_DOMAIN + ".zone")).read_text()}
+    )
+    checked = subprocess.run([checkzone, MANUAL_DOMAIN, str(zone)], capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
     sim.clear_requests()
     second = ok(playbook(SETUP, extra_vars=variables, env=env))
