@@ -6,6 +6,7 @@
 #   make integration  pytest tests/integration (real ansible-playbook against the simulator)
 #   make lint         antsibull-changelog lint, ruff check, yamllint, mypy, ansible-lint
 #   make demo         python -m tests.tools.demo
+#   make perf         the benchmark: python -m tests.perf, writes docs/performance.md (not part of make test; PERF_ARGS=...)
 #   make venv         only (re)build .venv when requirements-dev.txt changed
 #   make clean        remove .build/ and caches (keeps .venv);  make distclean  also removes .venv
 #
@@ -21,10 +22,10 @@ export PYTHON VENV PYTEST_WORKERS PYTEST_ARGS SANITY_ARGS
 HARNESS := bash tests/tools/harness.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help test sanity units integration pytest lint demo venv link clean distclean
+.PHONY: help test sanity units integration pytest lint demo perf venv link clean distclean
 
 help:
-	@sed -n '3,12p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
 
 test:
 	@$(HARNESS) test
@@ -46,6 +47,9 @@ lint:
 
 demo:
 	@$(HARNESS) demo
+
+perf:
+	@$(HARNESS) perf
 
 venv:
 	@$(HARNESS) venv

@@ -3,7 +3,7 @@
 #
 #   tests/tools/harness.sh STAGE...
 #
-# Stages: venv, link, lint, sanity, units, integration, pytest (units + integration), demo,
+# Stages: venv, link, lint, sanity, units, integration, pytest (units + integration), demo, perf,
 #         test (venv, link, lint, sanity, pytest, with a summary), clean.
 #
 # Environment knobs (all optional):
@@ -222,6 +222,15 @@ stage_demo() {
     exec "$VENV/bin/python" -m tests.tools.demo
 }
 
+# ---------------------------------------------------------------------------------------------
+# perf: the benchmark (tests/perf/README.md); writes docs/performance.md. Not part of `test`.
+# ---------------------------------------------------------------------------------------------
+stage_perf() {
+    log "perf: python -m tests.perf ${PERF_ARGS:-}"
+    # shellcheck disable=SC2086 # PERF_ARGS is a list of words on purpose
+    exec "$VENV/bin/python" -m tests.perf ${PERF_ARGS:-}
+}
+
 stage_clean() {
     log "clean: removing .build/, tests/output/ and tool caches (keeping ${VENV#"$ROOT"/}; 'make distclean' removes it too)"
     rm -rf "$BUILD" tests/output .pytest_cache .ruff_cache
@@ -267,7 +276,7 @@ main() {
         case "$stage" in
             venv) run_stage venv ;;
             link) stage_link ;;
-            lint | sanity | units | integration | pytest | demo)
+            lint | sanity | units | integration | pytest | demo | perf)
                 run_stage venv
                 stage_link
                 export_env
@@ -283,7 +292,7 @@ main() {
                 printf '\nmake test: all stages passed in %ss: %s\n' "$((SECONDS - SUITE_START))" "${SUMMARY[*]}"
                 ;;
             clean | distclean) "stage_$stage" ;;
-            *) die "unknown stage '$stage' (venv, link, lint, sanity, units, integration, pytest, test, demo, clean, distclean)" ;;
+            *) die "unknown stage '$stage' (venv, link, lint, sanity, units, integration, pytest, test, demo, perf, clean, distclean)" ;;
         esac
     done
 }
