@@ -10,6 +10,11 @@
 #   make venv         only (re)build .venv when requirements-dev.txt changed
 #   make clean        remove .build/ and caches (keeps .venv);  make distclean  also removes .venv
 #
+# Release checks (tests/tools/release.sh; tools from requirements-release.txt in .venv-release):
+#   make docs         lint-collection-docs, the docsite into .build/docs/build/html, broken-link check
+#   make artifact     build the tarball, galaxy-importer, offline install into a clean venv, demo against it
+#   make matrix       nox: sanity + unit tests on the oldest and the newest supported ansible-core
+#
 # Knobs: PYTHON=python3.11  VENV=.venv  PYTEST_WORKERS=auto (0 = no xdist)  PYTEST_ARGS=...  SANITY_ARGS=...
 
 PYTHON ?= python3.11
@@ -20,12 +25,13 @@ SANITY_ARGS ?=
 export PYTHON VENV PYTEST_WORKERS PYTEST_ARGS SANITY_ARGS
 
 HARNESS := bash tests/tools/harness.sh
+RELEASE := bash tests/tools/release.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help test sanity units integration pytest lint demo perf venv link clean distclean
+.PHONY: help test sanity units integration pytest lint demo perf venv link clean distclean docs docs-screenshots artifact matrix
 
 help:
-	@sed -n '3,13p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
+	@sed -n '3,18p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
 
 test:
 	@$(HARNESS) test
@@ -62,3 +68,15 @@ clean:
 
 distclean:
 	@$(HARNESS) distclean
+
+docs:
+	@$(RELEASE) docs
+
+docs-screenshots:
+	@$(RELEASE) docs screenshots
+
+artifact:
+	@$(RELEASE) artifact
+
+matrix:
+	@$(RELEASE) matrix
