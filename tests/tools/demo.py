@@ -7,6 +7,14 @@
 Starts the bundled SendGrid simulator, gives its account two dedicated IPs, runs
 playbooks/sender_setup.yml for demo-sender.example.com twice (the second run must change nothing
 and send no write request), prints the zone-file snippet, and stops the simulator.
+
+By default it runs this checkout. To run it against an installed collection instead (the release check
+`make artifact` does), set
+  MAILOPS_COLLECTIONS_PATH  a collections path holding ansible_collections/mailops/sendgrid (for example
+                            what `ansible-galaxy collection install -p DIR` wrote); its playbooks are run
+  MAILOPS_PYTHON            the Python of the environment that runs Ansible: ansible-playbook next to it
+                            runs the playbooks and it runs the modules (default: this Python)
+The simulator always runs with this Python from this checkout.
 """
 
 from __future__ import annotations
@@ -26,6 +34,8 @@ DEMO_IPS = ["192.0.2.10", "192.0.2.11"]
 
 
 def collections_path():
+    if os.environ.get("MAILOPS_COLLECTIONS_PATH"):
+        return os.environ["MAILOPS_COLLECTIONS_PATH"]
     link = BUILD / "collections" / "ansible_collections" / "mailops" / "sendgrid"
     if not link.exists():
         link.parent.mkdir(parents=True, exist_ok=True)
@@ -33,13 +43,28 @@ def collections_path():
     return str(BUILD / "collections")
 
 
+def ansible_python():
+    return os.environ.get("MAILOPS_PYTHON") or sys.executable
+
+
+def playbooks_dir():
+    """The playbooks of the collection that runs: the installed one, or this checkout's."""
+    if os.environ.get("MAILOPS_COLLECTIONS_PATH"):
+        installed = Path(os.environ["MAILOPS_COLLECTIONS_PATH"]) / "ansible_collections" / "mailops" / "sendgrid" / "playbooks"
+        if not installed.is_dir():
+            raise SystemExit("demo: MAILOPS_COLLECTIONS_PATH=%s holds no mailops.sendgrid collection" % os.environ["MAILOPS_COLLECTIONS_PATH"])
+        return installed
+    return REPO / "playbooks"
+
+
 def run_playbook(env, title):
     print("\n=== %s ===" % title, flush=True)
+    playbooks = playbooks_dir()
     command = [
-        str(Path(sys.executable).parent / "ansible-playbook"),
-        str(REPO / "playbooks" / "sender_setup.yml"),
+        str(Path(ansible_python()).parent / "ansible-playbook"),
+        str(playbooks / "sender_setup.yml"),
         "-e",
-        "@" + str(REPO / "playbooks" / "demo" / "vars.yml"),
+        "@" + str(playbooks / "demo" / "vars.yml"),
     ]
     process = subprocess.Popen(command, cwd=str(REPO), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = []
@@ -59,6 +84,7 @@ def main():
     zone_file.parent.mkdir(parents=True, exist_ok=True)
     with start_simulator(api_key=DEMO_KEY) as sim:
         print("SendGrid simulator listening on %s" % sim.base_url, flush=True)
+        print("Collection: %s (playbooks in %s); Ansible: %s" % (collections_path(), playbooks_dir(), ansible_python()), flush=True)
         sim.add_ips(DEMO_IPS)
         env = dict(
             os.environ,
@@ -66,7 +92,7 @@ def main():
             SENDGRID_API_KEY=DEMO_KEY,
             DEMO_ZONE_FILE=str(zone_file),
             ANSIBLE_COLLECTIONS_PATH=collections_path(),
-            ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+            ANSIBLE_PYTHON_INTERPRETER=ansible_python(),
             ANSIBLE_LOCALHOST_WARNING="false",
             ANSIBLE_INVENTORY_UNPARSED_WARNING="false",
             ANSIBLE_DISPLAY_SKIPPED_HOSTS="false",
