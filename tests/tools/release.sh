@@ -90,7 +90,7 @@ stage_docs() {
     mkdir -p "$DOCS"
     antsibull-docs sphinx-init --use-current --dest-dir "$DOCS" --fail-on-error \
         --index-rst-source tests/tools/docsite/index.rst mailops.sendgrid >/dev/null
-    cat tests/tools/docsite/conf_extra.py >>"$DOCS/conf.py"
+    cat tests/tools/docsite/conf_extra.py.in >>"$DOCS/conf.py"
     (
         cd "$DOCS"
         chmod og-w rst
