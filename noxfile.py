@@ -104,7 +104,7 @@ def sanity(session, venv, python_version):
 
 
 @nox.session(python=False)
-@nox.parametrize("ansible_core", [core for core, _ in MATRIX])
+@nox.parametrize("ansible_core", [entry[0] for entry in MATRIX])
 def matrix(session, ansible_core):
     """ansible-test sanity and the unit tests on one ansible-core line."""
     python_version = dict(MATRIX)[ansible_core]
