@@ -179,8 +179,9 @@ stage_importer() {
     local out="$DIST/importer"
     rm -rf "$out"
     mkdir -p "$out"
-    GALAXY_IMPORTER_CONFIG="$ROOT/tests/tools/galaxy-importer.cfg" \
-        python -m galaxy_importer.main --print-result "$(tarball)" >"$out/result.json" 2>"$out/log.txt" || {
+    # It also writes importer_result.json into the current directory: run it in $out.
+    (cd "$out" && GALAXY_IMPORTER_CONFIG="$ROOT/tests/tools/galaxy-importer.cfg" \
+        python -m galaxy_importer.main --print-result "$(tarball)" >"$out/result.json" 2>"$out/log.txt") || {
         cat "$out/log.txt" >&2
         die "importer: galaxy-importer failed"
     }
