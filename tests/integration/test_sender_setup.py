@@ -20,7 +20,7 @@ SETUP = REPO / "playbooks" / "sender_setup.yml"
 PUBLISHER = REPO / "playbooks" / "demo" / "publish_to_simulator.yml"
 
 DOMAIN = "sender-it.example.net"
-IPS = ["192.0.2.20", "192.0.2.21"]
+IPS = ("192.0.2.20", "192.0.2.21")
 POOL = "sender-it-pool"
 PARENT_ID = 1446440
 
@@ -143,7 +143,7 @@ def test_setup_from_nothing_then_a_rerun_reads_each_object_once(simulator, playb
 
     # Every object exists once, with what the variables say, and is valid.
     objects = sender_objects(simulator)
-    assert [(p["account"], p["ips"]) for p in objects["pools"]] == [("parent", IPS)]
+    assert [(p["account"], p["ips"]) for p in objects["pools"]] == [("parent", list(IPS))]
     assert sorted((r["ip"], r["rdns"], r["valid"]) for r in objects["reverse_dns"]) == [
         (IPS[0], "o1.email." + DOMAIN, True),
         (IPS[1], "o2.email." + DOMAIN, True),
