@@ -44,6 +44,19 @@ def fmt_s(seconds) -> str:
     return "—" if seconds is None else "%.2f s" % seconds
 
 
+def wait_idle(ctx, what: str) -> None:
+    """With --idle-load: wait (at most --idle-wait seconds) until the 1-minute load average drops to it."""
+    if ctx.idle_load is None:
+        return
+    deadline = time.monotonic() + ctx.idle_wait
+    if os.getloadavg()[0] > ctx.idle_load:
+        log("waiting for a load average of %.1f or less before %s (now %.2f)" % (ctx.idle_load, what, os.getloadavg()[0]))
+    while os.getloadavg()[0] > ctx.idle_load and time.monotonic() < deadline:
+        time.sleep(5)
+    if os.getloadavg()[0] > ctx.idle_load:
+        log("load average still %.2f after %ds: measuring %s anyway" % (os.getloadavg()[0], ctx.idle_wait, what))
+
+
 def git(*args: str) -> str:
     try:
         return subprocess.run(["git", *args], cwd=str(REPO), capture_output=True, text=True, check=False).stdout.strip()
@@ -133,7 +146,7 @@ def section_budget(sim, ctx) -> str:
         "DNS table (`sender_setup_dns_mode: tasks`), validation. The collection's own playbooks run with the same "
         "variables (`tests/perf/scenarios.py`, `sender_vars`), one after the other on one account. Requests are counted "
         "from the simulator's request log: a read is a `GET`, a write anything else. Changed = the `changed` count of "
-        "the play recap (the audit's two are its report files, not SendGrid objects)."
+        "the play recap (the audit's are its report files, not SendGrid objects). Wall time: one run."
         % (scenarios.SENDER_DOMAIN, len(scenarios.SENDER_IPS), ", ".join(scenarios.SENDER_SUBUSERS)),
         "",
         table(["scenario", "reads", "writes", "changed", "result", "wall time", "requests"], rows, "lrrrlrl"),
@@ -184,6 +197,7 @@ def section_scale(sim, ctx) -> str:
     measured = {}
     for layout in ("account", "subusers"):
         for seeded in (True, False):
+            wait_idle(ctx, "scale")
             log("scale: layout %s, %s" % (layout, "seeded" if seeded else "targets only"))
             sizes, results = scenarios.run_scale(sim, layout, ctx.workdir / "scale", repeat=ctx.repeat, seeded=seeded)
             measured[(layout, seeded)] = (sizes, {result.lookup.key: result for result in results})
@@ -325,6 +339,7 @@ def section_overhead(sim, ctx) -> str:
     order = [("role", role_playbook, sender), ("debug", floor_debug, None), ("ping", floor_ping, None), ("empty", empty, None)]
     for variant, env in variants:
         for round_number in range(ctx.repeat):
+            wait_idle(ctx, "an overhead round")
             log("overhead: %s round %d/%d" % (variant, round_number + 1, ctx.repeat))
             shift = round_number % len(order)
             for name, playbook, extra in order[shift:] + order[:shift]:
@@ -356,6 +371,7 @@ def section_overhead(sim, ctx) -> str:
     paired = [["`%s`" % action, tasks, fmt_s(role_s), fmt_s(floor_s), "%+.2f s" % (role_s - floor_s)]
               for action, tasks, role_s, floor_s in overhead.paired_difference(trace, ping_trace)]
 
+    wait_idle(ctx, "the module start-up profile")
     log("overhead: AnsiballZ payloads, module process times, imports")
     payloads = overhead.kept_payloads(remote_tmp)
     payload_rows, import_rows, process = [], [], {}
@@ -449,6 +465,7 @@ def _overhead_findings(summary, ping_trace, med, variants, process, builds, fqns
     ping_runs = [entry["seconds"] for entry in ping_trace if entry["action"] == "ansible.builtin.ping" and entry["seconds"]]
     ping_task = statistics.median(ping_runs) if ping_runs else None
     extra_process = [process[name] - process["ping"] for name in process if name != "ping" and "ping" in process]
+    extra_process_ms = 1000 * statistics.median(extra_process) if extra_process else None
     build_ours = [builds[fqns[name]] for name in process if name != "ping" and fqns.get(name) in builds]
     findings = [
         "**A no-change run is bounded by Ansible's cost per module task, not by SendGrid or by this collection's "
@@ -458,7 +475,7 @@ def _overhead_findings(summary, ping_trace, med, variants, process, builds, fqns
         "and the role uses %d distinct modules where the ping floor uses one. The `debug` floor runs no module process "
         "at all: a run that has to read %d objects through modules cannot come near %.1f× of it on any machine."
         % (our_runs, fmt_s(our_seconds), fmt_s(our_seconds / our_runs) if our_runs else "—", fmt_s(ping_task),
-           "%.0f–%.0f ms" % (1000 * min(extra_process), 1000 * max(extra_process)) if extra_process else "—",
+           "—" if extra_process_ms is None else "%.0f ms (median over the modules)" % extra_process_ms,
            "%.0f–%.0f ms" % (min(build_ours), max(build_ours)) if build_ours else "not measured",
            "%.0f ms" % builds["ansible.modules.ping"] if "ansible.modules.ping" in builds else "not measured",
            len(ours) + sum(1 for action in summary["by_action"] if not action.startswith("mailops.") and action not in overhead.CONTROLLER_ACTIONS),
@@ -489,6 +506,7 @@ def section_ratelimit(sim, ctx) -> str:
     log("ratelimit: %d senders without a limit" % senders)
     ratelimit.prepare_fleet(sim, senders)
     free_setup = ratelimit.run_fleet(sim, "setup", senders, workdir)
+    wait_idle(ctx, "the next fleet run")
     free_rerun = ratelimit.run_fleet(sim, "rerun", senders, workdir)
     rate = ctx.rate_limit
     if rate is None:
@@ -496,12 +514,15 @@ def section_ratelimit(sim, ctx) -> str:
         rate = max(1, int((free_setup.count.reads + free_setup.count.writes) / (2.0 * free_setup.seconds)))
     log("ratelimit: %d senders at %d requests/s" % (senders, rate))
     ratelimit.prepare_fleet(sim, senders)
+    wait_idle(ctx, "the next fleet run")
     limited_setup = ratelimit.run_fleet(sim, "setup", senders, workdir, rate)
+    wait_idle(ctx, "the next fleet run")
     limited_rerun = ratelimit.run_fleet(sim, "rerun", senders, workdir, rate)
     runs = [free_setup, free_rerun, limited_setup, limited_rerun]
     if not ctx.quick:
         log("ratelimit: %d senders at %d requests/s, strategy free" % (senders, rate))
         ratelimit.prepare_fleet(sim, senders)
+        wait_idle(ctx, "the next fleet run")
         runs.append(ratelimit.run_fleet(sim, "setup", senders, workdir, rate, strategy="free"))
     rows = []
     for run in runs:
@@ -529,7 +550,7 @@ def section_ratelimit(sim, ctx) -> str:
         "%d senders set up in parallel: one inventory host each (`ansible_connection=local`), each with its own domain, "
         "dedicated IP, pool, reverse DNS and link (no default flags and no subusers, which one account's senders would "
         "fight over), `playbooks/sender_setup.yml` with `--forks %d`. First without a limit (what this machine needs "
-        "anyway), then with the simulator limited to **%d requests per second** (`POST /_simulator/rate_limit`; a fixed "
+        "anyway), then with the simulator limited to **N = %d requests per second** (`POST /_simulator/rate_limit`; a fixed "
         "one-second window like SendGrid's, 429 with `X-RateLimit-Reset` beyond it). N was %s. Ideal = served requests "
         "/ N. \"vs bound\" compares with the larger of the ideal and the unlimited run's time. \"SendGrid tasks / other\" "
         "splits a linear run into the time of the tasks that call SendGrid and the rest (a task lasts until its last "
@@ -569,7 +590,7 @@ def _ratelimit_findings(limited_setup, runs) -> list:
             "help: each module run is a separate process that sends one to three requests, so there is nobody to "
             "remember it. Fewer 429s need the waiters to spread over several windows (a random extra wait that grows "
             "with repeated 429s), at the risk of leaving windows unused when few are left waiting — not changed, "
-            "since the target is met and SendGrid does not document a penalty for 429s." % (
+            "since the time target is met and SendGrid's documentation names no penalty for 429 answers." % (
                 limited_setup.count.throttled, served, limited_setup.count.throttled / float(served or 1), limited_setup.hosts))
     return findings
 
@@ -587,6 +608,8 @@ class Context:
         self.senders = args.senders
         self.rate_limit = args.rate_limit
         self.findings = {}
+        self.idle_load = args.idle_load
+        self.idle_wait = args.idle_wait
 
 
 def _block(name: str, body: str) -> str:
@@ -644,6 +667,9 @@ def main(argv=None) -> int:
     parser.add_argument("--senders", type=int, default=20, help="parallel senders of part 4 (default 20)")
     parser.add_argument("--rate-limit", type=int, default=None, metavar="N",
                         help="requests per second for part 4 (default: chosen so that the ideal time is twice the unlimited run's)")
+    parser.add_argument("--idle-load", type=float, default=None, metavar="LOAD",
+                        help="before each timed part, wait until the 1-minute load average is at most LOAD (default: do not wait)")
+    parser.add_argument("--idle-wait", type=int, default=600, metavar="SECONDS", help="the longest such wait (default 600)")
     parser.add_argument("--quick", action="store_true", help="skip the pipelining and strategy-free variants")
     parser.add_argument("--out", default=str(REPO / "docs" / "performance.md"), help="the Markdown file to write (default docs/performance.md)")
     parser.add_argument("--workdir", default=str(REPO / ".build" / "perf"), help="scratch directory (default .build/perf)")
@@ -665,6 +691,7 @@ def main(argv=None) -> int:
         log("simulator at %s" % sim.base_url)
         for name in SECTIONS:
             if name in selected:
+                wait_idle(ctx, "part %s" % name)
                 sections[name] = RUNNERS[name](sim, ctx)
     facts.append(("load average at end", " ".join("%.2f" % value for value in os.getloadavg())))
     facts.append(("benchmark wall time", "%.0f s" % (time.perf_counter() - started)))
