@@ -294,6 +294,12 @@ class SendGridModule:
         self.ansible.exit_json(**result)
 
 
+def refused(exc):
+    """Whether SendGrid refused the request (a 4xx): a 5xx, a network error or a 2xx answer whose body could not
+    be read (the request was carried out, only its answer is unusable) may have changed something."""
+    return isinstance(exc, APIError) and exc.status < 500 and not 200 <= exc.status < 300
+
+
 class SendGridResource:
     """One kind of SendGrid object, managed with ``state: present/absent``.
 
@@ -369,8 +375,9 @@ class SendGridResource:
         try:
             answer = self.client.request(method, path, query=query, body=body, not_found_ok=not_found_ok, retry_safe=retry_safe)
         except APIError as exc:
-            # A 4xx was refused: nothing changed. A 5xx or a lost answer may have changed something.
-            if exc.status >= 500:
+            # A 4xx was refused: nothing changed. A 5xx, a lost answer or a 2xx whose body could not be read
+            # (SendGrid did it) may have changed something.
+            if not refused(exc):
                 self.changed = True
             raise
         except NetworkError:
@@ -382,17 +389,18 @@ class SendGridResource:
     def write_or_reread(self, method, path, body, reread, absorb=None, query=None):
         """Send a write that must not be repeated (a creating POST) and learn its outcome when the answer is lost.
 
-        The write is sent once (never retried). A refused write (4xx) is raised as it is. After a 5xx or a
-        network error it may still have taken effect, so ``reread()`` is called: what it returns (not ``None``)
-        is returned as the outcome, and the write counts as a change; ``None`` means it did not take effect,
-        so the error is raised with ``changed`` as it was before this write. When the write succeeds (or in
-        check mode, where the answer is ``None``), returns ``absorb(answer)`` (by default the answer itself).
+        The write is sent once (never retried). A refused write (4xx) is raised as it is. After a 5xx, a
+        network error or a 2xx answer that is not JSON it may still have taken effect, so ``reread()`` is
+        called: what it returns (not ``None``) is returned as the outcome, and the write counts as a change;
+        ``None`` means it did not take effect, so the error is raised with ``changed`` as it was before this
+        write. When the write succeeds (or in check mode, where the answer is ``None``), returns
+        ``absorb(answer)`` (by default the answer itself).
         """
         changed_before = self.changed
         try:
             answer = self.write(method, path, body=body, query=query, retry_safe=False)
         except (APIError, NetworkError) as exc:
-            if isinstance(exc, APIError) and exc.status < 500:
+            if refused(exc):
                 raise
             found = reread()
             if found is None:
