@@ -32,7 +32,7 @@ SANITY_ARGS="${SANITY_ARGS:-}"
 STAMP="$VENV/.requirements-dev.sha256"
 
 UNIT_DIRS=(tests/unit tests/simulator_tests)
-INTEGRATION_DIRS=(tests/integration)
+INTEGRATION_DIRS=(tests/integration tests/reliability)
 
 # ansible-test sanity: the only Python the suite targets is 3.11 (the controller's; tests/config.yml
 # asks for modules on >=3.9, which ansible-test then checks on 3.11 only).
