@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.conftest import playbook  # noqa: F401 - the integration fixture, used here too
+# The integration fixture, used here too.
+from tests.integration.conftest import playbook  # noqa: F401  # pylint: disable=unused-import
 from tests.reliability import report as figures
 from tests.reliability.doc import render
 

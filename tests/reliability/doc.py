@@ -37,7 +37,7 @@ def _verdict(counts):
 
 
 def _table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join([" --- "] * len(header)) + "|"]
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -71,7 +71,9 @@ def render(figures, outcomes):
              % (sum(m["survived"] for m in f["per_module"].values()), sum(m["failed_cleanly"] for m in f["per_module"].values())),
              _verdict(counts["faults"])],
             [TITLES["bad_input"], "%d bad values for %d options of %d modules" % (b["cases"], b["options"], b["modules"]),
-             "refused naming the option; %d request(s) reached the API" % b["requests"], _verdict(counts["bad_input"])],
+             "refused naming the option before any request%s" % (
+                 "" if not b["known_defects"] else ", except %d known defect(s) that sent %d request(s)" % (len(b["known_defects"]), b["requests"])),
+             _verdict(counts["bad_input"])],
             [TITLES["secrets"], "%d runs (-vvv, --diff, check mode, failures, retries), %d tasks, %d places, %d bytes searched"
              % (s["runs"], s["tasks"], s["places"], s["bytes"]), "%d leak(s) of the key or of `Bearer`" % s["leaks"], _verdict(counts["secrets"])],
             [TITLES["tls"], "self-signed HTTPS: default, `validate_certs: false`, CA in `REQUESTS_CA_BUNDLE`",
@@ -106,7 +108,7 @@ def render(figures, outcomes):
     )
     out.append(_table(
         ["fault", "requests faulted", "survived", "failed cleanly, then converged"],
-        [["%s (`%s`)" % (value["label"], name), value["requests"], value["survived"], value["failed_cleanly"]] for name, value in f["per_fault"].items()],
+        [["%s (`%s`)" % (value["label"], value["name"]), value["requests"], value["survived"], value["failed_cleanly"]] for value in f["per_fault"]],
     ))
     out.append("")
     out.append(_table(

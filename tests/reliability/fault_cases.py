@@ -97,7 +97,7 @@ class Fault:
 
 
 FAULTS = [
-    Fault("429_epoch", {"status": 429, "headers": {"X-RateLimit-Reset": "@epoch+2"}}, label="429, X-RateLimit-Reset as a Unix time"),
+    Fault("429_epoch", {"status": 429, "headers": {"X-RateLimit-Reset": "@epoch+1"}}, label="429, X-RateLimit-Reset as a Unix time"),
     Fault("429_seconds", {"status": 429, "headers": {"X-RateLimit-Reset": "1"}}, label="429, X-RateLimit-Reset in seconds"),
     Fault("429_bare", {"status": 429, "headers": {name: None for name in RATE_HEADERS}}, label="429 without rate-limit headers"),
     Fault("500", {"status": 500}, label="500"),
@@ -117,7 +117,7 @@ FAULTS_BY_NAME = {fault.name: fault for fault in FAULTS}
 # each in turn: every 429 (waited out, never counted as a retry), then as many of the faults that cost a
 # retry as the client's retry budget allows (3; 1 for a POST that is not repeated but re-read).
 FREE = ("429_epoch", "429_seconds", "429_bare")
-COSTLY = ("500", "502", "503", "timeout", "drop_before", "drop_after", "500_after")
+COSTLY = ("500", "502", "503", "timeout", "drop_before", "drop_after", "500_after", "not_json")  # not_json: on a creating POST
 RETRY_BUDGET = 3
 
 # Known exceptions to the rules of ``expected``: (scenario, op slug, fault) -> (outcome, why, what the
@@ -142,8 +142,9 @@ def expected(scenario, target, fault):
     if fault.name == "401":
         return "fail"
     if fault.name == "not_json":
-        # A write answered 204 has no body to read: nothing is wrong with it.
-        return "ok" if target.no_content and fault.when(target) == "after" else "fail"
+        # A write answered 204 has no body to read: nothing is wrong with it. A creating POST whose answer
+        # cannot be read was carried out: it is read again, as after a lost answer.
+        return "ok" if fault.when(target) == "after" and (target.no_content or target.kind == "create") else "fail"
     if target.retried:
         return "ok"
     if target.kind == "create":
@@ -158,6 +159,8 @@ class Case:
     scenario: Scenario
     arms: list  # [(Op, Fault)], armed in this order
     expect: str
+    fresh: bool = True  # starts from the scenario's prepared state (else it goes on from the previous case)
+    last: bool = True  # ends its chain of cases: the state must be right after it (see ``chains``)
 
     @property
     def targets(self):
@@ -175,30 +178,58 @@ class Case:
     def converges(self):
         """Whether the case runs the task again without faults: after a failure, or when a processed
         request lost its answer (the server may hold more than the task saw)."""
-        return not self.scenario.info and (self.expect == "fail" or any(f.when(t) == "after" for t, f in self.arms))
+        return not self.scenario.info and self.last and (self.expect == "fail" or any(f.when(t) == "after" for t, f in self.arms))
+
+
+def costs_a_retry(target, fault):
+    """Whether surviving ``fault`` uses up one of the request's retries (or the one re-read of a creating POST)."""
+    return fault.name not in FREE and not (fault.name == "not_json" and target.retried)
 
 
 def cases_of(scenario):
     """The survived faults stacked into as few runs as the retry budget allows; every other fault alone."""
     chunks = {}
     for target in scenario.ops:
-        survived = [FAULTS_BY_NAME[n] for n in COSTLY if FAULTS_BY_NAME[n].applies(target) and expected(scenario, target, FAULTS_BY_NAME[n]) == "ok"]
+        survived = [f for f in FAULTS if f.name not in FREE and f.applies(target) and expected(scenario, target, f) == "ok"]
+        costly = [f for f in survived if costs_a_retry(target, f)]
         budget = RETRY_BUDGET if target.retried else 1
-        chunks[target] = [survived[i:i + budget] for i in range(0, len(survived), budget)] or [[]]
+        chunks[target] = [costly[i:i + budget] for i in range(0, len(costly), budget)] or [[]]
         # A fault survived without a retry (a 204 whose body is not JSON) goes last, on the attempt that succeeds.
-        free_after = [f for f in FAULTS if f.name not in FREE + COSTLY and f.applies(target) and expected(scenario, target, f) == "ok"]
+        free_after = [f for f in survived if not costs_a_retry(target, f)]
         chunks[target][0] = [FAULTS_BY_NAME[n] for n in FREE] + chunks[target][0] + free_after
     found = []
     for number in range(max(len(c) for c in chunks.values())):
         arms = [(target, fault) for target in scenario.ops if number < len(chunks[target]) for fault in chunks[target][number]]
         found.append(Case("%s-survive%d" % (scenario.name, number + 1), scenario, arms, "ok"))
-    for fault in FAULTS:
-        for target in scenario.ops:
-            if fault.applies(target) and expected(scenario, target, fault) == "fail":
-                found.append(Case("%s-%s-%s" % (scenario.name, fault.name, target.slug), scenario, [(target, fault)], "fail"))
+    for chain in chains([(t, f) for t in scenario.ops for f in FAULTS if f.applies(t) and expected(scenario, t, f) == "fail"]):
+        for number, (target, fault) in enumerate(chain):
+            found.append(Case("%s-%s-%s" % (scenario.name, fault.name, target.slug), scenario, [(target, fault)], "fail",
+                              fresh=number == 0, last=number == len(chain) - 1))
     # Faults no rule placed (a survived fault outside FREE and COSTLY) would go untested.
     placed = {(t, f.name) for case in found for t, f in case.arms}
     assert placed == {(t, f.name) for t in scenario.ops for f in FAULTS if f.applies(t)}, scenario.name
+    return found
+
+
+def chains(arms):
+    """The faults that fail the task, one per run, in chains that start from the prepared state and end with one
+    re-run without faults: each run of a chain is also the re-run of the one before it, up to its own fault.
+
+    A chain walks the requests in the order the task sends them. A fault that stops a request before the server
+    processes it leaves the request to be sent again by the next run; one that strikes after processing makes the
+    next run skip the request (its work is done), so a request takes any number of the first kind and then at most
+    one of the second per chain.
+    """
+    remaining = list(arms)
+    found = []
+    while remaining:
+        chain = []
+        for target in dict.fromkeys(t for t, _f in arms):
+            mine = [(t, f) for t, f in remaining if t is target]
+            chain += [(t, f) for t, f in mine if f.when(t) == "before"]
+            chain += [(t, f) for t, f in mine if f.when(t) == "after"][:1]
+        remaining = [arm for arm in remaining if arm not in chain]
+        found.append(chain)
     return found
 
 

@@ -70,10 +70,10 @@ class Case:
         self.option = option
 
 
-def cases_for(module, base, options, shared=SHARED_SOME, contradictions=()):
+def cases_for(module, base, options, shared=None, contradictions=()):
     """``options``: [(option, label, value)]; ``contradictions``: [(label, args, option named)]."""
     found = [Case(module, "%s-%s" % (option, label), {option: value}, option, base) for option, label, value in options]
-    found += [Case(module, "%s-%s" % (option, label), {option: value}, option, base) for option, label, value in shared]
+    found += [Case(module, "%s-%s" % (option, label), {option: value}, option, base) for option, label, value in (SHARED_SOME if shared is None else shared)]
     found += [Case(module, "contradiction-%s" % label, args, option, base) for label, args, option in contradictions]
     return found
 

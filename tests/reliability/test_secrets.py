@@ -28,6 +28,7 @@ B = "203.0.113.11"
 DEMO_IPS = ["192.0.2.10", "192.0.2.11"]
 M = "mailops.sendgrid."
 TOUR_DOMAIN = "tour.example.com"
+VALIDATE = {"validate": True, "validate_failure": "warn", "validate_delay": 0}
 
 
 def fault(**spec):
@@ -41,13 +42,10 @@ def tour_tasks():
         {"name": "no fault left from an earlier run", "sendgrid_simulator": {"steps": [{"control": ["DELETE", "faults"]}]}},
         {"name": "pool", M + "sendgrid_ip_pool": {"name": "tour", "ips": [A]}},
         {"name": "warmup", M + "sendgrid_ip": {"ip": A, "warmup": True}},
-        {"name": "reverse dns", M + "sendgrid_reverse_dns": {"ip": A, "domain": TOUR_DOMAIN, "subdomain": "o", "validate": True,
-                                                            "validate_failure": "warn", "validate_delay": 0}},
-        {"name": "domain", M + "sendgrid_domain_auth": {"domain": TOUR_DOMAIN, "subdomain": "em", "ips": [A], "validate": True,
-                                                       "validate_failure": "warn", "validate_delay": 0}, "register": "domain"},
+        {"name": "reverse dns", M + "sendgrid_reverse_dns": dict(VALIDATE, ip=A, domain=TOUR_DOMAIN, subdomain="o")},
+        {"name": "domain", M + "sendgrid_domain_auth": dict(VALIDATE, domain=TOUR_DOMAIN, subdomain="em", ips=[A]), "register": "domain"},
         {"name": "link", M + "sendgrid_link_branding": {"domain": TOUR_DOMAIN, "subdomain": "ln", "default": True}},
-        {"name": "dns check", M + "sendgrid_dns_check": {"records": "{{ domain.dns_records }}", "nameservers": ["127.0.0.1"], "port": 9,
-                                                        "timeout": 0.2}},
+        {"name": "dns check", M + "sendgrid_dns_check": {"records": "{{ domain.dns_records }}", "nameservers": ["127.0.0.1"], "port": 9, "timeout": 0.2}},
         {"name": "ip info", M + "sendgrid_ip_info": {}},
         {"name": "pool info", M + "sendgrid_ip_pool_info": {}},
         {"name": "reverse dns info", M + "sendgrid_reverse_dns_info": {}},
@@ -91,11 +89,12 @@ def leak_runs(tmp_path_factory):
         env_key = dict(env={"DEMO_ZONE_FILE": str(zone_file)})
         param_key = dict(env={"DEMO_ZONE_FILE": str(zone_file)}, unset=["SENDGRID_API_KEY"])
         defaults = {"group/mailops.sendgrid.sendgrid": {"timeout": 2, "api_key": key}}
-        tour_env = write_playbook(workdir / "tour-env.yml", [tasks_play(tour_tasks(), connection="local",
-                                                                         module_defaults={"group/mailops.sendgrid.sendgrid": {"timeout": 2}})])
+        timeout = {"group/mailops.sendgrid.sendgrid": {"timeout": 2}}
+        tour_env = write_playbook(workdir / "tour-env.yml", [tasks_play(tour_tasks(), connection="local", module_defaults=timeout)])
         tour_param = write_playbook(workdir / "tour-param.yml", [tasks_play(tour_tasks(), connection="local", module_defaults=defaults)])
-        role_param = write_playbook(workdir / "role-param.yml", [{"hosts": "localhost", "connection": "local", "gather_facts": False,
-                                                                   "module_defaults": defaults, "roles": [{"role": "mailops.sendgrid.sender_setup"}]}])
+        role_play = {"hosts": "localhost", "connection": "local", "gather_facts": False, "module_defaults": defaults,
+                     "roles": [{"role": "mailops.sendgrid.sender_setup"}]}
+        role_param = write_playbook(workdir / "role-param.yml", [role_play])
         role_args = ["-e", "@%s" % (REPO / "playbooks" / "demo" / "vars.yml"),
                      "-e", json.dumps({"sender_setup_dns_tasks_file": str(REPO / "playbooks" / "demo" / "publish_to_simulator.yml"),
                                        "sender_setup_validate_timeout": 10, "sender_setup_validate_delay": 0.2})]
@@ -108,6 +107,7 @@ def leak_runs(tmp_path_factory):
             ("role, key as a module parameter, check mode", role_param, dict(param_key, args=role_args, check=True), None),
         ]
         for number, (title, path, options, faults) in enumerate(plan, 1):
+            sim.clear_faults()  # one armed on a POST that a check-mode run never sent
             for spec in faults or ():
                 sim.add_fault(**spec)
             options.setdefault("check", False)
