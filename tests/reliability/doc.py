@@ -42,7 +42,7 @@ def _table(header, rows):
     return "\n".join(lines)
 
 
-def render(figures, outcomes):
+def render(figures, outcomes, when=None):
     try:
         from ansible.release import __version__ as ansible_version
     except ImportError:  # pragma: no cover
@@ -60,7 +60,8 @@ def render(figures, outcomes):
         "`ansible-playbook` against the bundled SendGrid simulator (`tests/simulator`). The page is rewritten by the "
         "suite itself, so it cannot describe a run that did not happen.\n"
     )
-    out.append("Run: %s UTC, ansible-core %s.\n" % (datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"), ansible_version))
+    when = when or datetime.datetime.now(datetime.timezone.utc)
+    out.append("Run: %s UTC, ansible-core %s.\n" % (when.strftime("%Y-%m-%d %H:%M"), ansible_version))
     out.append("## Summary\n")
     out.append(_table(
         ["area", "what was tried", "result", "tests"],
@@ -101,13 +102,15 @@ def render(figures, outcomes):
     out.append(
         "The faults a request survives are stacked on it in one run, one after the other: every 429 (%s; waited out, not "
         "counted as a retry), then up to %d of %s (the client's retry budget; one for a POST that is re-read instead of "
-        "repeated). A fault that must fail the task gets a run of its own for each request. Module `timeout` is 1 s. "
+        "repeated). A fault that must fail the task gets a run of its own for each request; those runs are chained "
+        "in request order, each one also the re-run of the one before it, and every chain ends with a run without "
+        "faults. Module `timeout` is 1 s. "
         "%d cases, %d module runs (%d of them re-runs), %d s in %d playbooks run at once (%s s).\n"
         % (", ".join(stacking["free"]), stacking["budget"], ", ".join(stacking["costly"]), f["cases"], f["module_runs"], f["converge_runs"],
            f["seconds"], len(f["playbooks"]), ", ".join(str(p) for p in f["playbooks"]))
     )
     out.append(_table(
-        ["fault", "requests faulted", "survived", "failed cleanly, then converged"],
+        ["fault", "requests faulted", "survived", "failed cleanly"],
         [["%s (`%s`)" % (value["label"], value["name"]), value["requests"], value["survived"], value["failed_cleanly"]] for value in f["per_fault"]],
     ))
     out.append("")

@@ -13,6 +13,7 @@ run (``-k``, one file) leaves it alone, so it never shows figures of a run that 
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -110,7 +111,8 @@ def finish(render):
     if found is None:
         return None
     figures, outcomes = found
-    text = render(figures, outcomes)
+    last = max(path.stat().st_mtime for path in run_dir().glob("*.json"))
+    text = render(figures, outcomes, datetime.datetime.fromtimestamp(last, datetime.timezone.utc))
     if not DOC.exists() or DOC.read_text() != text:
         DOC.write_text(text)
     _prune()
