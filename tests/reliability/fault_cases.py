@@ -16,9 +16,10 @@ follows from how the collection treats a request (see docs/developing.md):
   learn whether the object exists;
 - ``post``: a POST that is neither repeated nor re-read (adding an IP to an authenticated domain).
 
-Every fault is armed once (``times: 1``). The faults a task is expected to survive are armed on all
-its requests at once (one run survives each of them); a fault that must fail the task gets a run of
-its own per request, so that every request is shown to fail cleanly.
+Every fault is armed once (``times: 1``). The faults a request survives are stacked on it, within the
+client's retry budget, so one run shows it surviving each of them in turn (``cases_of``). A fault that must
+fail the task gets a run of its own per request; those runs are chained so that each is also the re-run
+of the one before it, and each chain ends with a run without faults (``chains``).
 """
 
 from __future__ import annotations

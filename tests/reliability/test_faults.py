@@ -4,11 +4,11 @@
 
 """The fault matrix (issue 8, part 1): every request of every module against every fault.
 
-One playbook per module runs all its cases, each playbook against a simulator of its own and all of
-them at once. A case prepares the state, arms its faults, runs the module task (failures are kept,
-not fatal), reads the request log, the faults left and the state, and, where the server may differ from
-what the task saw (a failure, a processed request whose answer was lost), runs the task again without
-faults. Every case is then one test here. See fault_cases.py for the expectations.
+The scenarios (fault_cases.py) are spread over a few playbooks of about the same length, each run against a
+simulator of its own, all at once. A case arms its faults through the control API, runs the module task
+(a failure is kept, not fatal), then reads the request log, the faults left and the state; where the
+server may hold more than the task saw (a failure, a processed request whose answer was lost) the task
+runs again without faults. Every case is then one test here, asserted from the recorded results.
 """
 
 from __future__ import annotations
