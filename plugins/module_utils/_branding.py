@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, SendGridResource, missing_items
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import SendGridResource, missing_items
 
 # An ``eu`` (or ``eu1``...) label in a SendGrid host name: SendGrid says EU-pinned objects point at such hosts.
 EU_LABEL_RE = re.compile(r"(^|[.:\s])eu\d*\.([a-z0-9-]+\.)*sendgrid\.net")
@@ -59,13 +59,6 @@ def describe(objects, detail=None):
 def differences(current, wanted, names):
     """``name (is X, wanted Y), ...`` for conflict messages."""
     return ", ".join("%s (is %r, wanted %r)" % (name, current[name], wanted[name]) for name in names)
-
-
-def validate_username(value, option, must="be a username"):
-    """A subuser's username (no blanks inside), or raise naming the option."""
-    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value.strip()):
-        raise InputError("%s must %s without spaces, got %r" % (option, must, value))
-    return value.strip()
 
 
 class BrandingResource(SendGridResource):

@@ -105,6 +105,13 @@ def validate_subdomain(value, option):
     return validate_domain(value, option, allow_single_label=True)
 
 
+def validate_username(value, option, must="be a username"):
+    """A subuser's username (no blanks inside), or raise naming the option."""
+    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value.strip()):
+        raise InputError("%s must %s without spaces, got %r" % (option, must, value))
+    return value.strip()
+
+
 def validate_length(value, option, maximum, minimum=1):
     if value is None or not (minimum <= len(value) <= maximum):
         raise InputError("%s must be %d to %d characters long, got %d" % (option, minimum, maximum, len(value or "")))

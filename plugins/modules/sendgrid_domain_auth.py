@@ -379,7 +379,6 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import 
     describe,
     differences,
     full_name,
-    validate_username,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._domain_auth import (
     DOMAINS,
@@ -398,6 +397,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     run_resource,
     validate_domain,
     validate_ipv4,
+    validate_username,
     validation_argument_spec,
 )
 

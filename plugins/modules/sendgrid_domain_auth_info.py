@@ -177,7 +177,7 @@ default_domain:
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import first_object
 from ansible_collections.mailops.sendgrid.plugins.module_utils._domain_auth import DOMAINS, from_api, list_domains
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_info, validate_domain
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_info, validate_domain, validate_username
 
 
 def item(entry):
@@ -197,6 +197,8 @@ def gather(module):
     params = module.params
     if params["domain"] is not None:
         params["domain"] = validate_domain(params["domain"], "domain")
+    if params["username"] is not None:
+        params["username"] = validate_username(params["username"], "username")
     domains = list_domains(module.client, params["domain"], params["username"], params["exclude_subusers"])
     result = dict(domains=[item(entry) for entry in domains])
     if params["include_default"]:

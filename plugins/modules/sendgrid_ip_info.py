@@ -148,7 +148,7 @@ remaining_ips:
 """
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, list_ips, normalise_ip
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, run_info, validate_ipv4
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, run_info, validate_ipv4, validate_username
 
 
 def normalise_remaining(answer):
@@ -162,6 +162,8 @@ def normalise_remaining(answer):
 def gather(module):
     params = module.params
     ip = validate_ipv4(params["ip"], "ip") if params["ip"] is not None else None
+    if params["subuser"] is not None:
+        params["subuser"] = validate_username(params["subuser"], "subuser")
     if params["assigned_only"]:
         for option in ("subuser", "exclude_whitelabels"):
             if params[option]:

@@ -281,7 +281,6 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import 
     describe,
     differences,
     full_name,
-    validate_username,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._link_branding import (
     LINKS,
@@ -298,6 +297,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     validate_domain,
     validate_subdomain,
     validation_argument_spec,
+    validate_username,
 )
 
 SUBUSER_LINK = LINKS + "/subuser"

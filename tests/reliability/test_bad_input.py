@@ -204,16 +204,7 @@ for _case in CASES:
 
 MODULES = sorted({case.module for case in CASES})
 # Known defects, reported to the module owners; strict, so a fix turns them into failures to remove.
-KNOWN = {
-    "ip_info-subuser-empty": "sendgrid_ip_info sends subuser='' to SendGrid (GET /v3/ips?subuser=) instead of refusing the empty filter",
-    "domain_auth_info-username-empty": (
-        "sendgrid_domain_auth_info sends username='' to SendGrid (GET /v3/whitelabel/domains?username=) instead of refusing it "
-        "as sendgrid_domain_auth does"
-    ),
-    "domain_auth_info-username-space": (
-        "sendgrid_domain_auth_info sends a username with a space to SendGrid instead of refusing it as sendgrid_domain_auth does"
-    ),
-}
+KNOWN: dict = {}
 
 
 def prefix(index):
