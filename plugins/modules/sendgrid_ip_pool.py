@@ -157,7 +157,11 @@ class IPPool(SendGridResource):
     def update(self, current):
         pool = dict(current)
         if pool["name"] != self.target_name():
-            self.write("PUT", pool_path(pool["name"]), {"name": self.target_name()})
+            answer = self.write("PUT", pool_path(pool["name"]), {"name": self.target_name()}, not_found_ok=True)
+            if answer is None and not self.check_mode and read_pool(self.client, self.target_name()) is None:
+                # The old name is gone and the new one does not exist either: someone else deleted the pool.
+                raise SendGridError("pool %r disappeared while it was being renamed to %r" % (pool["name"], self.target_name()))
+            # A 404 with the new name present: a retried PUT whose first answer was lost had renamed it.
             pool["name"] = self.target_name()
         return self.reconcile_members(pool)
 

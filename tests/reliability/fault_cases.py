@@ -123,14 +123,7 @@ RETRY_BUDGET = 3
 
 # Known exceptions to the rules of ``expected``: (scenario, op slug, fault) -> (outcome, why, what the
 # failure message says instead of the fault's status and message).
-RENAME_RETRY = (
-    "the rename is retried after the server processed it: the retried PUT finds the old name gone and the task "
-    "fails with that 404 (the pool was renamed); the re-run converges"
-)
-EXCEPTIONS = {
-    ("pool_update", "PUT_ips_pools_name", fault): ("fail", RENAME_RETRY, ["HTTP 404"])
-    for fault in ("timeout", "drop_after", "500_after")
-}
+EXCEPTIONS: dict = {}
 
 
 def expected(scenario, target, fault):

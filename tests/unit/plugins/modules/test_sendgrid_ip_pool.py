@@ -113,6 +113,38 @@ def test_rename_when_only_old_exists(run):
     assert result["diff"]["after"] == {"name": "new", "ips": ["192.0.2.10"]}
 
 
+def test_rename_whose_first_answer_was_lost_reads_the_new_name(run):
+    # The first PUT renamed the pool but its answer was lost (503); the retry finds the old name gone.
+    result = run(
+        module,
+        {"name": "old", "new_name": "new"},
+        [
+            Call("GET", POOL + "/old", 200, pool("old", "192.0.2.10")),
+            Call("GET", POOL + "/new", 404, NOT_FOUND),
+            Call("PUT", POOL + "/old", 503, {"errors": [{"field": None, "message": "unavailable"}]}, body={"name": "new"}),
+            Call("PUT", POOL + "/old", 404, {"errors": [{"field": None, "message": "ip pool not found"}]}, body={"name": "new"}),
+            Call("GET", POOL + "/new", 200, pool("new", "192.0.2.10")),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["pool"] == {"name": "new", "ips": ["192.0.2.10"]}
+
+
+def test_rename_of_a_pool_deleted_meanwhile_fails(run):
+    result = run(
+        module,
+        {"name": "old", "new_name": "new"},
+        [
+            Call("GET", POOL + "/old", 200, pool("old")),
+            Call("GET", POOL + "/new", 404, NOT_FOUND),
+            Call("PUT", POOL + "/old", 404, {"errors": [{"field": None, "message": "ip pool not found"}]}, body={"name": "new"}),
+            Call("GET", POOL + "/new", 404, NOT_FOUND),
+        ],
+    )
+    assert result["failed"] is True
+    assert "disappeared" in result["msg"]
+
+
 def test_rename_when_only_new_exists_is_no_change(run):
     result = run(
         module,
