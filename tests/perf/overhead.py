@@ -149,7 +149,7 @@ def _build_times_here(modules: list, repeat: int) -> dict:
             continue
         data = Path(spec.origin).read_bytes()
         times = []
-        for _ in range(repeat):
+        for _round in range(repeat):
             started = time.perf_counter()
             try:
                 with zipfile.ZipFile(io.BytesIO(), "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -200,7 +200,7 @@ def payload_facts(path: Path) -> dict:
 def time_payload(path: Path, repeat: int) -> list:
     """Wall times of running the AnsiballZ file directly (the module process of one task)."""
     times = []
-    for _ in range(repeat):
+    for _round in range(repeat):
         started = time.perf_counter()
         subprocess.run([sys.executable, str(path)], cwd=str(path.parent), capture_output=True, check=False, timeout=300)
         times.append(time.perf_counter() - started)
@@ -221,10 +221,10 @@ IMPORT_GROUPS = (
 def import_profile(path: Path, repeat: int) -> dict:
     """``python -X importtime`` of the AnsiballZ file: milliseconds of import self time per group (medians)."""
     runs = []
-    for _ in range(repeat):
+    for _round in range(repeat):
         proc = subprocess.run([sys.executable, "-X", "importtime", str(path)], cwd=str(path.parent), capture_output=True, text=True,
                               check=False, timeout=300)
-        groups = {label: 0 for label, _ in IMPORT_GROUPS}
+        groups = {label: 0 for label, _matches in IMPORT_GROUPS}
         cumulative = {}
         for line in proc.stderr.splitlines():
             match = _IMPORT_LINE.match(line)
@@ -249,7 +249,7 @@ def import_cost(statement: str, repeat: int) -> float:
         "import time\nimport ansible.module_utils.basic\nstarted = time.perf_counter()\n%s\nprint((time.perf_counter() - started) * 1000)\n" % statement
     )
     values = []
-    for _ in range(repeat):
+    for _round in range(repeat):
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
         values.append(float(proc.stdout.strip()))
     return statistics.median(values)

@@ -94,7 +94,7 @@ def api_task_seconds(trace: list) -> tuple:
             previous = key
         tasks[-1][1] = max(tasks[-1][1], entry["seconds"] or 0.0)
     api = sum(seconds for action, seconds in tasks if action.startswith("mailops.sendgrid.") and action != "mailops.sendgrid.sendgrid_dns_check")
-    return api, sum(seconds for _, seconds in tasks) - api
+    return api, sum(seconds for _task, seconds in tasks) - api
 
 
 def run_fleet(sim, label: str, senders: int, workdir: Path, rate_limit=None, strategy: str = "linear") -> FleetRun:

@@ -128,7 +128,8 @@ def section_budget(sim, ctx) -> str:
         log("  %-15s reads=%d writes=%d changed=%d rc=%d %.1fs" % (result.scenario.key, result.count.reads, result.count.writes,
                                                                    result.run.changed, result.run.rc, result.run.seconds))
 
-    results = scenarios.run_budget(sim, ctx.workdir / "budget", on_result=progress)
+    results = scenarios.run_budget(sim, ctx.workdir / "budget", on_result=progress,
+                                   before=lambda scenario: wait_idle(ctx, "scenario %s" % scenario.key))
     violations = sim.violations()
     rows = []
     for result in results:
@@ -204,7 +205,7 @@ def section_scale(sim, ctx) -> str:
     sizes_note = {}
     for layout in ("account", "subusers"):
         sizes, seeded_results = measured[(layout, True)]
-        _, empty_results = measured[(layout, False)]
+        empty_results = measured[(layout, False)][1]
         for key, result in seeded_results.items():
             empty = empty_results[key]
             list_size = _list_size(layout, key)
@@ -320,6 +321,7 @@ def section_overhead(sim, ctx) -> str:
     overhead.run_timed(sim, role_playbook, workdir, sender)
     trace_file, remote_tmp = workdir / "trace-role.jsonl", workdir / "remote-tmp"
     sim.clear_requests()
+    wait_idle(ctx, "the traced run")
     overhead.run_timed(sim, role_playbook, workdir, sender, env=overhead.trace_env(trace_file, remote_tmp))
     if any(entry["write"] for entry in sim.requests()):
         raise RuntimeError("the traced role run was not a no-change run")
@@ -329,6 +331,7 @@ def section_overhead(sim, ctx) -> str:
     floor_ping = overhead.write_playbook(workdir / "floor-ping.yml", overhead.floor_playbook(trace, "ping"))
     empty = overhead.write_playbook(workdir / "empty.yml", overhead.EMPTY_PLAYBOOK)
     ping_trace_file = workdir / "trace-ping.jsonl"
+    wait_idle(ctx, "the traced ping floor")
     overhead.run_timed(sim, floor_ping, workdir, env=overhead.trace_env(ping_trace_file, remote_tmp))
     ping_trace = overhead.read_trace(ping_trace_file)
 
@@ -355,7 +358,7 @@ def section_overhead(sim, ctx) -> str:
         "empty": "empty play (`ansible-playbook` start-up)",
     }
     rows = []
-    for variant, _ in variants:
+    for variant, _label in variants:
         for name in ("role", "ping", "debug", "empty"):
             values = runs[(variant, name)]
             rows.append([variant, labels[name], fmt_s(statistics.median(values)), fmt_s(min(values)), fmt_s(max(values)),
@@ -389,13 +392,13 @@ def section_overhead(sim, ctx) -> str:
         build = builds.get(fqns[name])
         payload_rows.append([
             "`%s`" % name, "{:,}".format(facts["file_bytes"]), facts["files"], "{:,}".format(facts["source_bytes"]),
-            "%d files, %s B (%s B zipped)" % (facts["collection_files"], "{:,}".format(facts["collection_source_bytes"]),
-                                             "{:,}".format(facts["collection_zip_bytes"])),
+            "%d files, {:,} B ({:,} B zipped)".format(facts["collection_source_bytes"], facts["collection_zip_bytes"])
+            % facts["collection_files"],
             "—" if build is None else "%.0f ms" % build,
             fmt_s(process[name]),
         ])
         profile = overhead.import_profile(path, ctx.repeat)
-        import_rows.append(["`%s`" % name] + ["%.0f" % profile[label] for label, _ in overhead.IMPORT_GROUPS] + ["%.0f" % profile["total"]])
+        import_rows.append(["`%s`" % name] + ["%.0f" % profile[label] for label, _matches in overhead.IMPORT_GROUPS] + ["%.0f" % profile["total"]])
     if any(entry["write"] for entry in sim.requests()):
         raise RuntimeError("a kept AnsiballZ module wrote to the simulator: not a no-change run")
     requests_ms = overhead.import_cost("import requests", ctx.repeat)
@@ -444,7 +447,7 @@ def section_overhead(sim, ctx) -> str:
         "of %d). Everything but `requests` and its dependencies comes from the AnsiballZ zip and is compiled on every "
         "run; `requests` comes from site-packages with cached bytecode." % ctx.repeat,
         "",
-        table(["module"] + [label for label, _ in overhead.IMPORT_GROUPS] + ["total"], import_rows, "l" + "r" * (len(overhead.IMPORT_GROUPS) + 1)),
+        table(["module"] + [label for label, _matches in overhead.IMPORT_GROUPS] + ["total"], import_rows, "l" + "r" * (len(overhead.IMPORT_GROUPS) + 1)),
         "",
         "What could be cut: `import requests` costs %.0f ms in a process that has already imported `AnsibleModule`; "
         "`ansible.module_utils.urls`, the dependency-free alternative, costs %.0f ms there (plus its compile from the zip "
@@ -505,6 +508,7 @@ def section_ratelimit(sim, ctx) -> str:
     senders = ctx.senders
     log("ratelimit: %d senders without a limit" % senders)
     ratelimit.prepare_fleet(sim, senders)
+    wait_idle(ctx, "the first fleet run")
     free_setup = ratelimit.run_fleet(sim, "setup", senders, workdir)
     wait_idle(ctx, "the next fleet run")
     free_rerun = ratelimit.run_fleet(sim, "rerun", senders, workdir)
@@ -691,7 +695,6 @@ def main(argv=None) -> int:
         log("simulator at %s" % sim.base_url)
         for name in SECTIONS:
             if name in selected:
-                wait_idle(ctx, "part %s" % name)
                 sections[name] = RUNNERS[name](sim, ctx)
     facts.append(("load average at end", " ".join("%.2f" % value for value in os.getloadavg())))
     facts.append(("benchmark wall time", "%.0f s" % (time.perf_counter() - started)))

@@ -277,13 +277,17 @@ class BudgetResult:
     run: PlaybookRun
 
 
-def run_budget(sim, workdir: Path, on_result=None) -> list:
-    """Run every budget scenario in order on a fresh account; answer a ``BudgetResult`` per scenario."""
+def run_budget(sim, workdir: Path, on_result=None, before=None) -> list:
+    """Run every budget scenario in order on a fresh account; answer a ``BudgetResult`` per scenario.
+    ``before(scenario)`` and ``on_result(result)`` are called around each run (the benchmark waits for an
+    idle machine and reports progress there)."""
     prepare_sender_account(sim)
     base_vars = sender_vars(workdir / "zone" / ("%s.zone" % SENDER_DOMAIN))
     (workdir / "zone").mkdir(parents=True, exist_ok=True)
     results = []
     for scenario in budget_scenarios(workdir):
+        if before is not None:
+            before(scenario)
         sim.clear_requests()
         run = run_playbook(sim, scenario.playbook, workdir, dict(base_vars, **scenario.extra), scenario.args)
         result = BudgetResult(scenario, Count.of(sim.requests()), run)
@@ -382,7 +386,7 @@ def create_targets(sim, layout: str, workdir: Path) -> None:
     for lookup in scale_lookups(layout):
         if lookup.key == "domain_obo":
             continue  # the same entry as domain_username: the parent creates it for the subuser
-        _, result = run_module(sim, lookup.module, _lookup_args(lookup), workdir)
+        result = run_module(sim, lookup.module, _lookup_args(lookup), workdir)[1]
         if result.get("failed"):
             raise RuntimeError("creating the target of %s failed: %s" % (lookup.key, result.get("msg")))
 
@@ -424,7 +428,7 @@ def read_items(sim, count: Count) -> int:
 def measure_lookup(sim, lookup: Lookup, workdir: Path, repeat: int = 1) -> LookupResult:
     """Run the no-change lookup ``repeat`` times; the count is the first run's (all runs must agree)."""
     counts, seconds, result = [], [], {}
-    for _ in range(repeat):
+    for _round in range(repeat):
         sim.clear_requests()
         elapsed, result = run_module(sim, lookup.module, _lookup_args(lookup), workdir)
         counts.append(Count.of(sim.requests()))
