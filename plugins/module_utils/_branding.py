@@ -135,7 +135,12 @@ class BrandingResource(SendGridResource):
         if wanted is None:
             return obj
         members = set(obj.get("subusers") or ())
-        for name in missing_items(members, wanted):
+        missing = missing_items(members, wanted)
+        if missing and self.params["defer_subusers"] and not self.may_be_valid(obj):
+            # SendGrid refuses to associate an object that is not validated: leave it to a later run.
+            self.extra["deferred_subusers"] = sorted(missing)
+            missing = []
+        for name in missing:
             self.associate(obj, name)
             members.add(name)
         if self.params["purge_subusers"] and self.can_purge(obj):
@@ -143,6 +148,10 @@ class BrandingResource(SendGridResource):
                 self.disassociate(obj, name)
                 members.discard(name)
         return dict(obj, subusers=sorted(members))
+
+    def may_be_valid(self, obj):
+        """Whether ``obj`` is valid, or would be asked to validate by this run in check mode (its outcome unknown)."""
+        return bool(obj["valid"]) or bool(self.extra.get("validation", {}).get("skipped"))
 
     def associate(self, obj, name):
         raise NotImplementedError

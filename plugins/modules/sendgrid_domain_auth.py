@@ -149,6 +149,19 @@ options:
       - Has no effect when O(subusers) is omitted.
     type: bool
     default: false
+  defer_subusers:
+    description:
+      - What to do with the associations of O(subusers) while the entry is not valid (SendGrid refuses to associate an
+        entry that is not validated).
+      - V(false) asks SendGrid anyway, so the run fails with SendGrid's error.
+      - V(true) leaves them for a later run. The module reports them in RV(deferred_subusers), does not count them as a
+        change, and associates them on the first run that finds the entry valid (or validates it with O(validate=true)).
+        This lets one task create, validate and associate over several runs, as the P(mailops.sendgrid.sender_setup#role)
+        role does.
+      - In check mode with O(validate=true), the module cannot know whether validation would succeed and predicts the
+        associations as if it did.
+    type: bool
+    default: false
 notes:
   - Needs the API key scope C(whitelabel.read), and C(whitelabel.create), C(whitelabel.update) and
     C(whitelabel.delete) for changes.
@@ -371,6 +384,14 @@ validation:
       type: str
       returned: in check mode
       sample: "check mode: SendGrid would be asked to validate authenticated domain em.example.com"
+deferred_subusers:
+  description:
+    - Subusers of O(subusers) that are not associated yet because the entry is not valid (O(defer_subusers=true)), sorted.
+      They are not in the object's C(subusers).
+  returned: when O(defer_subusers=true) left associations for a later run
+  type: list
+  elements: str
+  sample: [agency-client]
 """
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError
@@ -620,6 +641,7 @@ def main():
         subusers=dict(type="list", elements="str"),
         subuser_association=dict(type="str", default="multi", choices=["single", "multi"]),
         purge_subusers=dict(type="bool", default=False),
+        defer_subusers=dict(type="bool", default=False),
     )
     argument_spec.update(validation_argument_spec())
     module = SendGridModule(argument_spec=argument_spec, supports_check_mode=True)

@@ -91,12 +91,26 @@ options:
       - Has no effect when O(subusers) is omitted.
     type: bool
     default: false
+  defer_subusers:
+    description:
+      - What to do with the associations of O(subusers) while the link is not valid (SendGrid refuses to associate a link
+        that is not validated).
+      - V(false) asks SendGrid anyway, so the run fails with SendGrid's error.
+      - V(true) leaves them for a later run. The module reports them in RV(deferred_subusers), does not count them as a
+        change, and associates them on the first run that finds the link valid (or validates it with O(validate=true)).
+        This lets one task create, validate and associate over several runs, as the P(mailops.sendgrid.sender_setup#role)
+        role does.
+      - In check mode with O(validate=true), the module cannot know whether validation would succeed and predicts the
+        associations as if it did.
+    type: bool
+    default: false
 notes:
   - Needs the API key scopes C(whitelabel.read), and C(whitelabel.create), C(whitelabel.update) and
     C(whitelabel.delete) for changes. O(purge_subusers) also needs C(subusers.read).
   - SendGrid's list of branded links has no filter by domain and no offset, only a C(limit). The module finds a link
     with one request for up to 3000 links, the most links one account can have, and matches O(domain) and O(subdomain) itself.
-    If SendGrid answers with 3000 links, the module warns that the list may be incomplete.
+    If SendGrid answers with 3000 links and none of them is the link the task names, the module warns that the list may be
+    incomplete.
     C(GET /v3/whitelabel/links/default?domain=) is not used, because it returns only one link per domain (falling back to
     other links), so it cannot replace the list and would only add a request.
   - Request budget. A run that changes nothing and does not set O(subusers) sends one request. Every listed subuser
@@ -274,6 +288,14 @@ validation:
       type: str
       returned: in check mode
       sample: "check mode: SendGrid would be asked to validate link branding links.example.com"
+deferred_subusers:
+  description:
+    - Subusers of O(subusers) that are not associated yet because the link is not valid (O(defer_subusers=true)), sorted.
+      They are not in the object's C(subusers).
+  returned: when O(defer_subusers=true) left associations for a later run
+  type: list
+  elements: str
+  sample: [agency-client]
 """
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import (
@@ -284,6 +306,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import 
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._link_branding import (
     LINKS,
+    LIST_LIMIT,
     dns_records,
     from_api,
     list_links,
@@ -331,11 +354,18 @@ class LinkBranding(BrandingResource):
     def lookup(self):
         """The link the task names, or None. Raises when the name fits several links."""
         params = self.params
+        links = list_links(self.client)
         matches = [
             link
-            for link in (from_api(raw) for raw in list_links(self.client, self.warn))
+            for link in (from_api(raw) for raw in links)
             if link["domain"] == params["domain"] and (params["subdomain"] is None or link["subdomain"] == params["subdomain"])
         ]
+        if not matches and len(links) >= LIST_LIMIT:
+            # Only a missing link makes a full answer matter: SendGrid would have to hold more links than it allows.
+            self.warn(
+                "SendGrid returned %d branded links, the most one account can have and one request can ask for, and none "
+                "of them is %s; if SendGrid now allows more, the list may be incomplete" % (len(links), full_name(params))
+            )
         if len(matches) > 1 and params["region"] is not None:
             in_region = [link for link in matches if link["region"] == params["region"]]
             if in_region:
@@ -436,6 +466,7 @@ def main():
         replace=dict(type="bool", default=False),
         subusers=dict(type="list", elements="str"),
         purge_subusers=dict(type="bool", default=False),
+        defer_subusers=dict(type="bool", default=False),
     )
     argument_spec.update(validation_argument_spec())
     module = SendGridModule(argument_spec=argument_spec, supports_check_mode=True)

@@ -52,7 +52,6 @@ notes:
   - Needs the API key scope C(whitelabel.read).
   - Every mode sends exactly one request. SendGrid's list of links has no filter by domain and no offset, so O(domain)
     and O(subdomain) are matched on the one list of up to 3000 links (the most one account can have).
-    If SendGrid answers with 3000 links, the module warns that the list may be incomplete.
 seealso:
   - module: mailops.sendgrid.sendgrid_link_branding
 """
@@ -199,7 +198,7 @@ def read(module):
     elif params["default"]:
         found = [client.get(LINKS + "/default", query={"domain": params["domain"]}, not_found_ok=True)]
     else:
-        found = list_links(client, module.ansible.warn)
+        found = list_links(client)
     links = [item(raw) for raw in found if isinstance(raw, dict) and raw]
     if params["domain"] is not None and not params["default"]:
         links = [link for link in links if link["domain"] == params["domain"]]

@@ -19,13 +19,12 @@ import pytest
 from tests.perf import scenarios
 
 # scenario -> (reads, writes). The target is one read per managed object (scenarios.MANAGED_OBJECTS = 6)
-# and no write for a run with nothing to do; the no-change runs read the link list twice (the role's
-# subuser association step calls sendgrid_link_branding a second time, see docs/performance.md).
+# and no write for a run with nothing to do.
 BUDGET = {
-    "setup": (12, 13),
-    "rerun": (7, 0),
-    "check": (7, 0),
-    "audit": (7, 0),
+    "setup": (10, 13),
+    "rerun": (6, 0),
+    "check": (6, 0),
+    "audit": (6, 0),
     "teardown": (5, 5),
     "teardown_again": (5, 0),
 }

@@ -305,8 +305,15 @@ def test_subusers_are_associated_once_the_objects_are_valid(simulator, playbook,
     ]
     assert simulator.violations() == []
 
-    # Nothing to do: the domain is read once (its object lists its subusers); the link's association call reads
-    # the link list once more and the link of each listed subuser.
+    # On the first run the setup calls deferred the associations (nothing was valid yet) and the validation calls
+    # made them.
+    for name in ("Domain authentication for %s", "Link branding for %s"):
+        assert role_task(first, name % DOMAIN)["deferred_subusers"] == ["news", "shop"]
+    assert role_task(first, "Validate domain authentication for %s" % DOMAIN)["domain"]["subusers"] == ["news", "shop"]
+    assert "deferred_subusers" not in role_task(first, "Validate link branding for %s" % DOMAIN)
+
+    # Nothing to do: one call per object. The domain is read once (its object lists its subusers); the link once,
+    # plus the link of each listed subuser (SendGrid's link object does not list them).
     simulator.clear_requests()
     second = ok(playbook(SETUP, extra_vars=variables))
     assert second.changed == []
@@ -314,11 +321,11 @@ def test_subusers_are_associated_once_the_objects_are_valid(simulator, playbook,
     assert reads(simulator) == [
         ("GET", "/v3/whitelabel/domains", DOMAIN),
         ("GET", "/v3/whitelabel/links", None),
-        ("GET", "/v3/whitelabel/links", None),
         ("GET", "/v3/whitelabel/links/subuser", "shop"),
         ("GET", "/v3/whitelabel/links/subuser", "news"),
     ]
-    assert role_results(second, "Subusers of domain authentication for %s" % DOMAIN) == []
+    assert role_task(second, "Link branding for %s" % DOMAIN)["link"]["subusers"] == ["news", "shop"]
+    assert role_results(second, "Validate link branding for %s" % DOMAIN) == []
 
     # A subuser swapped for another one, with purge: both valid objects follow, in one run.
     simulator.clear_requests()

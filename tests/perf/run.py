@@ -177,15 +177,10 @@ def _budget_findings(by_key) -> list:
     links = by_key["rerun"].count.endpoints().get("GET /v3/whitelabel/links", 0)
     if links > 1:
         findings.append(
-            "**The no-change run reads the link list %d times.** The role calls `sendgrid_link_branding` twice: the setup "
-            "call (without `subusers`, because SendGrid refuses to associate a link that is not validated yet) and, once the "
-            "link is valid, the association call of `tasks/subusers.yml`, which finds the link again (`GET "
-            "/v3/whitelabel/links?limit=3000`) before it reads each subuser's link. The domain avoids this because its "
-            "object lists its subusers, so the role skips the domain's association call when nothing differs. Cutting it "
-            "needs one call that does both: e.g. `sendgrid_link_branding` accepting `subusers` on a link that is not valid "
-            "yet and only warning/skipping the association (then the setup call can pass `subusers` and the second call "
-            "goes), or the role registering the link id and the association step reading only "
-            "`/v3/whitelabel/links/subuser`. That is a change to the module's contract and the role (not made here)." % links)
+            "**The no-change run reads the link list %d times.** Every `sendgrid_link_branding` call finds the link with "
+            "one read of the list (`GET /v3/whitelabel/links?limit=3000`), so a no-change run of the role should make "
+            "exactly one such call; look for a role step that calls the module again for something the first call "
+            "could do (`roles/sender_setup/tasks/`)." % links)
     return findings
 
 
@@ -298,11 +293,8 @@ def _scale_findings(measured) -> list:
     warnings = (link.result.get("warnings") or []) if link is not None else []
     if warnings:
         findings.append(
-            "**`sendgrid_link_branding` warns that the list \"may be incomplete\" when the account has exactly 3,000 "
-            "links**, the most SendGrid allows per user: a full page of `limit=3000` is then the whole list, not a "
-            "truncated one. The warning is only right if an account can have more than 3,000 links; with SendGrid's "
-            "documented limit it is a false alarm on every run of a full account (module file, not changed here: "
-            "it is being refactored).")
+            "**`sendgrid_link_branding` warned while it found an existing link in a full account:** %s. A lookup that "
+            "finds its link needs no warning, whatever the size of the list." % "; ".join(warnings))
     return findings
 
 

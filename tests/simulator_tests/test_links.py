@@ -56,8 +56,7 @@ def test_list_takes_only_limit(api):
     assert api.get(LINKS, params={"limit": 3000}).status_code == 200
     too_big = api.get(LINKS, params={"limit": 3001})
     assert too_big.status_code == 400 and too_big.json()["errors"][0]["field"] == "limit"
-    offset = api.get(LINKS, params={"offset": 2})
-    assert offset.status_code == 400 and offset.json()["errors"][0]["field"] == "offset"
+    # ``offset`` is not a parameter of this list: refused only by the OpenAPI check (test_spec_validation).
 
 
 def test_get_patch_delete(api):

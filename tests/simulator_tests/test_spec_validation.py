@@ -37,6 +37,7 @@ def assert_violation(simulator, response, field):
      "region"),
     ("POST", "/v3/ips", {"count": "two"}, None, "count"),
     ("GET", "/v3/ips", None, {"limit": "abc"}, "limit"),
+    ("GET", "/v3/whitelabel/links", None, {"offset": "2"}, "offset"),
     ("GET", "/v3/ips", None, {"sort_by_direction": "sideways"}, "sort_by_direction"),
     ("GET", "/v3/ips", None, {"offset": "-1"}, "offset"),
     ("GET", "/v3/whitelabel/links", None, {"offset": "0"}, "offset"),

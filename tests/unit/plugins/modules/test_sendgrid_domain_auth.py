@@ -399,6 +399,84 @@ def test_multi_associate_and_purge_with_the_listed_subusers_of_the_answer(run):
     assert result["diff"]["after"]["subusers"] == ["keep", "new"]
 
 
+def test_deferred_subusers_of_an_entry_that_is_not_valid_are_reported_not_associated(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "subusers": ["shop", "news"], "defer_subusers": True},
+        [listed(auto(subusers=["news"]))],
+        diff=True,
+    )
+    assert result["changed"] is False
+    assert result["deferred_subusers"] == ["shop"]
+    assert result["domain"]["subusers"] == ["news"]
+    assert result["diff"]["before"] == result["diff"]["after"]
+
+
+def test_deferred_subusers_still_purge_unlisted_ones(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "subusers": ["shop"], "purge_subusers": True, "defer_subusers": True},
+        [listed(auto(subusers=["old"])), Call("DELETE", D + "/1001/subuser", 204, query={"username": "old"})],
+    )
+    assert result["changed"] is True
+    assert result["deferred_subusers"] == ["shop"]
+    assert result["domain"]["subusers"] == []
+
+
+def test_deferred_subusers_are_associated_once_validation_succeeds(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "subusers": ["shop"], "defer_subusers": True, "validate": True},
+        [
+            listed(auto()),
+            Call("POST", VALIDATE, 200, validation(True, mail_cname=True, dkim1=True, dkim2=True)),
+            Call("POST", D + "/1001/subuser:add", 201, auto(valid=True, subusers=["shop"]), body={"username": "shop"}),
+        ],
+    )
+    assert result["changed"] is True
+    assert "deferred_subusers" not in result
+    assert result["domain"]["subusers"] == ["shop"]
+
+
+def test_deferred_subusers_after_a_failed_validation_in_warn_mode(run, warnings):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "subusers": ["shop"], "defer_subusers": True, "validate": True,
+         "validate_failure": "warn"},
+        [listed(auto()), Call("POST", VALIDATE, 200, validation(False, mail_cname=False, dkim1=True, dkim2=True))],
+    )
+    assert result["changed"] is False
+    assert result["deferred_subusers"] == ["shop"]
+    assert len(warnings) == 1
+
+
+def test_deferred_subusers_in_check_mode_with_validate_are_predicted_associated(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "subusers": ["shop"], "defer_subusers": True, "validate": True},
+        [listed(auto())],
+        check_mode=True,
+        diff=True,
+    )
+    assert result["changed"] is True
+    assert "deferred_subusers" not in result
+    assert result["diff"]["after"]["subusers"] == ["shop"]
+
+
+def test_defer_has_no_effect_on_a_valid_entry(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "subusers": ["shop"], "defer_subusers": True},
+        [
+            listed(auto(valid=True)),
+            Call("POST", D + "/1001/subuser:add", 201, auto(valid=True, subusers=["shop"]), body={"username": "shop"}),
+        ],
+    )
+    assert result["changed"] is True
+    assert "deferred_subusers" not in result
+    assert result["domain"]["subusers"] == ["shop"]
+
+
 def test_associations_are_kept_without_purge(run):
     result = run(
         module,

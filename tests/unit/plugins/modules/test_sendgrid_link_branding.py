@@ -221,11 +221,22 @@ def test_omitted_subdomain_is_narrowed_by_region(run):
     assert result["link"]["id"] == 8
 
 
-def test_a_full_list_is_reported_as_possibly_incomplete(run, warnings):
+def test_a_full_list_without_the_link_is_reported_as_possibly_incomplete(run, warnings):
     many = [link(100 + n, domain="d%d.example.net" % n) for n in range(3000)]
     result = run(module, {"domain": "example.com", "subdomain": "links", "state": "absent"}, [Call("GET", LINKS, json=many, query=LIST)])
     assert result["changed"] is False
-    assert warnings == ["SendGrid returned 3000 branded links, the most one request can ask for; the list may be incomplete"]
+    assert warnings == [
+        "SendGrid returned 3000 branded links, the most one account can have and one request can ask for, and none of them "
+        "is links.example.com; if SendGrid now allows more, the list may be incomplete"
+    ]
+
+
+def test_a_full_list_that_holds_the_link_is_no_warning(run, warnings):
+    many = [link(100 + n, domain="d%d.example.net" % n) for n in range(2999)] + [link(7, valid=True)]
+    result = run(module, {"domain": "example.com", "subdomain": "links"}, [Call("GET", LINKS, json=many, query=LIST)])
+    assert result["changed"] is False
+    assert result["link"]["id"] == 7
+    assert warnings == []
 
 
 # -- default -----------------------------------------------------------------------------------
@@ -357,6 +368,52 @@ def test_new_link_is_validated_before_subusers_are_associated(run):
     assert result["link"]["valid"] is True
     assert result["link"]["subusers"] == ["shop"]
     assert result["validation"]["valid"] is True
+
+
+def test_deferred_subusers_of_a_link_that_is_not_valid_are_read_and_reported(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "links", "subusers": ["shop", "news"], "defer_subusers": True},
+        [
+            Call("GET", LINKS, json=[link(7)], query=LIST),
+            Call("GET", SUBUSER, 404, NOT_FOUND, query={"username": "shop"}),
+            Call("GET", SUBUSER, 404, NOT_FOUND, query={"username": "news"}),
+        ],
+        diff=True,
+    )
+    assert result["changed"] is False
+    assert result["deferred_subusers"] == ["news", "shop"]
+    assert result["link"]["subusers"] == []
+    assert result["diff"]["before"] == result["diff"]["after"]
+
+
+def test_new_link_with_deferred_subusers_is_created_without_associations(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "links", "subusers": ["shop"], "defer_subusers": True},
+        [
+            Call("GET", LINKS, json=[], query=LIST),
+            Call("POST", LINKS, 201, link(7), body={"domain": "example.com", "subdomain": "links"}),
+        ],
+    )
+    assert result["changed"] is True
+    assert result["deferred_subusers"] == ["shop"]
+    assert result["link"]["subusers"] == []
+
+
+def test_deferred_subusers_of_a_valid_link_are_associated(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "links", "subusers": ["shop"], "defer_subusers": True},
+        [
+            Call("GET", LINKS, json=[link(7, valid=True)], query=LIST),
+            Call("GET", SUBUSER, 404, NOT_FOUND, query={"username": "shop"}),
+            Call("POST", LINKS + "/7/subuser", 200, link(7, valid=True), body={"username": "shop"}),
+        ],
+    )
+    assert result["changed"] is True
+    assert "deferred_subusers" not in result
+    assert result["link"]["subusers"] == ["shop"]
 
 
 # -- replace -----------------------------------------------------------------------------------
