@@ -71,7 +71,8 @@ options:
       - Ask SendGrid to validate the DNS records when the object is not valid yet.
       - A valid object is not validated again, so a re-run sends no request for it.
       - Publish the records from RV(dns_records) first.
-      - Validating is a write, so check mode only says that it would happen.
+      - Validating is a write, so check mode does not send it; it reports C(changed) (the validation the real run would
+        ask for) and says so in RV(validation).
     type: bool
     default: false
   validate_timeout:

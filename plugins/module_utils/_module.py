@@ -336,13 +336,15 @@ class SendGridResource:
         """Ask SendGrid to validate ``what`` until it is valid or ``validate_timeout`` passes.
 
         Does nothing when O(validate) is false or the object is valid already. In check mode the
-        request is not sent (validation is a write) and the result says so. Returns the normalised
+        request is not sent and the result says so; it counts as a change, like every write the real
+        run would send (whose outcome only SendGrid's DNS lookups can tell). Returns the normalised
         validation (``{valid, results: {record: {valid, reason}}, attempts}``) or ``None``.
         """
         params = self.params
         if not params.get("validate") or currently_valid:
             return None
         if self.check_mode:
+            self.changed = True
             validation: dict = {
                 "valid": None,
                 "skipped": True,

@@ -410,9 +410,10 @@ def test_check_mode_create_predicts_and_writes_nothing(run):
     }
 
 
-def test_check_mode_validation_of_existing_is_skipped(run):
+def test_check_mode_validation_of_existing_is_skipped_and_counts_as_a_change(run):
     result = run(module, dict(PRESENT, validate=True), [lookup(answer=[entry()])], check_mode=True)
     assert writes(result) == []
+    assert result["changed"] is True  # the real run would send the validation request
     assert result["validation"]["skipped"] is True
     assert "o1.email.example.com" in result["validation"]["msg"]
     assert result["reverse_dns"]["valid"] is False
