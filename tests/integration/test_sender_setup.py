@@ -250,6 +250,27 @@ def test_minimal_call_needs_only_the_domain(simulator, playbook, tmp_path):
     assert len(simulator.state()["domains"]) == 1 and len(simulator.state()["links"]) == 1
 
 
+def test_records_are_emailed_to_the_dns_team_once(simulator, playbook, tmp_path):
+    domain = "email-it.example.net"
+    variables = {"sender_setup_domain": domain, "sender_setup_dns_email": "dns-team@example.net",
+                 "sender_setup_dns_email_message": "Please publish"}
+
+    ok(playbook(SETUP, extra_vars=variables))
+    objects = sender_objects(simulator, domain)
+    ((domain_id,),) = [(d["id"],) for d in objects["domains"]]
+    ((link_id,),) = [(link["id"],) for link in objects["links"]]
+    emails = [r for r in api_requests(simulator) if r["path"] == "/v3/whitelabel/dns/email"]
+    assert [r["body"] for r in emails] == [
+        {"email": "dns-team@example.net", "domain_id": domain_id, "link_id": link_id, "message": "Please publish"}
+    ]
+
+    # The records are not published yet, but nothing was created or changed: no second email.
+    simulator.clear_requests()
+    second = ok(playbook(SETUP, extra_vars=variables))
+    assert [r for r in api_requests(simulator) if r["path"] == "/v3/whitelabel/dns/email"] == []
+    assert role_results(second, "Email the DNS records for %s" % domain)[0]["status"] == "skipped"
+
+
 def test_bad_input_is_refused_before_any_request(simulator, playbook, tmp_path):
     missing = playbook(SETUP, extra_vars={"sender_setup_dns_mode": "none"})
     assert missing.rc != 0

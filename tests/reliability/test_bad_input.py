@@ -177,6 +177,19 @@ CASES = (
         ],
     )
     + cases_for(
+        "sendgrid_dns_email",
+        {"email": "dns-team@example.com", "domain_id": 1},
+        [
+            ("email", "no_at", "dns-team.example.com"),
+            ("email", "blank", " "),
+            ("email", "two_at", "dns@team@example.com"),
+            ("domain_id", "not_int", "abc"),
+            ("domain_id", "negative", -1),
+            ("link_id", "negative", -1),
+        ],
+        contradictions=[("no_id", {"domain_id": None}, "domain_id")],
+    )
+    + cases_for(
         "sendgrid_dns_check",
         {"records": []},
         [

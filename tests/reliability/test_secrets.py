@@ -45,6 +45,7 @@ def tour_tasks():
         {"name": "reverse dns", M + "sendgrid_reverse_dns": dict(VALIDATE, ip=A, domain=TOUR_DOMAIN, subdomain="o")},
         {"name": "domain", M + "sendgrid_domain_auth": dict(VALIDATE, domain=TOUR_DOMAIN, subdomain="em", ips=[A]), "register": "domain"},
         {"name": "link", M + "sendgrid_link_branding": {"domain": TOUR_DOMAIN, "subdomain": "ln", "default": True}},
+        {"name": "dns email", M + "sendgrid_dns_email": {"email": "dns-team@example.com", "domain_id": "{{ domain.domain.id }}"}},
         {"name": "dns check", M + "sendgrid_dns_check": {"records": "{{ domain.dns_records }}", "nameservers": ["127.0.0.1"], "port": 9, "timeout": 0.2}},
         {"name": "ip info", M + "sendgrid_ip_info": {}},
         {"name": "pool info", M + "sendgrid_ip_pool_info": {}},
