@@ -46,9 +46,9 @@ options:
     description:
       - The id of the branded link whose records to send (RV(mailops.sendgrid.sendgrid_link_branding#module:link.id)).
     type: int
-  message:
+  text:
     description:
-      - A text SendGrid puts above the records. When omitted, SendGrid uses its own.
+      - A text SendGrid puts above the records (SendGrid's C(message)). When omitted, SendGrid uses its own.
     type: str
 notes:
   - Needs the API key scope C(whitelabel.read).
@@ -77,7 +77,7 @@ EXAMPLES = r"""
     email: dns-team@example.com
     domain_id: "{{ domain_auth.domain.id }}"
     link_id: "{{ link_branding.link.id }}"
-    message: Please publish these records for the example.com mail sender.
+    text: Please publish these records for the example.com mail sender.
   when: domain_auth is changed or link_branding is changed
 """
 
@@ -120,8 +120,8 @@ def request_body(params):
             if params[option] < 0:
                 raise InputError("%s must be an id of 0 or more, got %d" % (option, params[option]))
             body[option] = params[option]
-    if params["message"] is not None:
-        body["message"] = params["message"]
+    if params["text"] is not None:
+        body["message"] = params["text"]
     return body
 
 
@@ -137,7 +137,7 @@ def main():
             email=dict(type="str", required=True),
             domain_id=dict(type="int"),
             link_id=dict(type="int"),
-            message=dict(type="str"),
+            text=dict(type="str"),
         ),
         required_one_of=[("domain_id", "link_id")],
         supports_check_mode=True,

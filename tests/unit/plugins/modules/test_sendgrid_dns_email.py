@@ -16,7 +16,7 @@ BAD_ID = {"errors": [{"field": "domain_id", "message": "domain 99 not found"}]}
 def test_sends_the_domain_and_the_link_in_one_request(run):
     result = run(
         module,
-        {"email": " dns-team@example.com ", "domain_id": 1001, "link_id": 7, "message": "Please publish"},
+        {"email": " dns-team@example.com ", "domain_id": 1001, "link_id": 7, "text": "Please publish"},
         [Call("POST", DNS_EMAIL, 204, body={"email": "dns-team@example.com", "domain_id": 1001, "link_id": 7, "message": "Please publish"})],
     )
     assert result["changed"] is True
