@@ -95,6 +95,24 @@ options:
     default: fail
 """
 
+    # The modules whose objects SendGrid associates with subusers only once they are valid (domain, link).
+    DEFER_SUBUSERS = r"""
+options:
+  defer_subusers:
+    description:
+      - What to do with the associations of O(subusers) while the object is not valid (SendGrid refuses to associate
+        an authenticated domain or a branded link that is not validated).
+      - V(false) asks SendGrid anyway, so the run fails with SendGrid's error.
+      - V(true) leaves them for a later run. The module reports them in RV(deferred_subusers), does not count them as a
+        change, and associates them on the first run that finds the object valid (or validates it with O(validate=true)).
+        This lets one task create, validate and associate over several runs, as the P(mailops.sendgrid.sender_setup#role)
+        role does.
+      - In check mode with O(validate=true), the module cannot know whether validation would succeed and predicts the
+        associations as if it did.
+    type: bool
+    default: false
+"""
+
     # Resource modules: full check mode and diff.
     ATTRIBUTES = r"""
 attributes:

@@ -23,6 +23,7 @@ extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.attributes
   - mailops.sendgrid.sendgrid.validation
+  - mailops.sendgrid.sendgrid.defer_subusers
 options:
   domain:
     description:
@@ -147,19 +148,6 @@ options:
       - Uses the list of associated subusers that SendGrid includes in the domain object. When SendGrid's answer does
         not include it, only listed subusers can be seen, nothing is purged and the module warns.
       - Has no effect when O(subusers) is omitted.
-    type: bool
-    default: false
-  defer_subusers:
-    description:
-      - What to do with the associations of O(subusers) while the entry is not valid (SendGrid refuses to associate an
-        entry that is not validated).
-      - V(false) asks SendGrid anyway, so the run fails with SendGrid's error.
-      - V(true) leaves them for a later run. The module reports them in RV(deferred_subusers), does not count them as a
-        change, and associates them on the first run that finds the entry valid (or validates it with O(validate=true)).
-        This lets one task create, validate and associate over several runs, as the P(mailops.sendgrid.sender_setup#role)
-        role does.
-      - In check mode with O(validate=true), the module cannot know whether validation would succeed and predicts the
-        associations as if it did.
     type: bool
     default: false
 notes:

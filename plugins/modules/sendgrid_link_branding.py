@@ -24,6 +24,7 @@ extends_documentation_fragment:
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.attributes
   - mailops.sendgrid.sendgrid.validation
+  - mailops.sendgrid.sendgrid.defer_subusers
 options:
   domain:
     description:
@@ -89,19 +90,6 @@ options:
       - SendGrid can only tell which link one named subuser uses, so this reads the list of all subusers of the
         account and then asks once for every subuser that is not listed. Use it with care in accounts with many subusers.
       - Has no effect when O(subusers) is omitted.
-    type: bool
-    default: false
-  defer_subusers:
-    description:
-      - What to do with the associations of O(subusers) while the link is not valid (SendGrid refuses to associate a link
-        that is not validated).
-      - V(false) asks SendGrid anyway, so the run fails with SendGrid's error.
-      - V(true) leaves them for a later run. The module reports them in RV(deferred_subusers), does not count them as a
-        change, and associates them on the first run that finds the link valid (or validates it with O(validate=true)).
-        This lets one task create, validate and associate over several runs, as the P(mailops.sendgrid.sender_setup#role)
-        role does.
-      - In check mode with O(validate=true), the module cannot know whether validation would succeed and predicts the
-        associations as if it did.
     type: bool
     default: false
 notes:
