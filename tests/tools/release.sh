@@ -41,7 +41,7 @@ die() {
     exit 1
 }
 
-galaxy_version() { sed -n 's/^version: *//p' galaxy.yml | tr -d "\"'"; }
+galaxy_version() { sed -n 's/^version: *//p' "$ROOT/galaxy.yml" | tr -d "\"'"; }
 tarball() { printf '%s/mailops-sendgrid-%s.tar.gz' "$DIST" "$(galaxy_version)"; }
 
 # A requirement's pinned version from requirements-dev.txt (the versions `make test` uses).
