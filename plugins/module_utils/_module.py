@@ -112,6 +112,18 @@ def validate_username(value, option, must="be a username"):
     return value.strip()
 
 
+# Deliberately loose: SendGrid decides what it accepts; this only catches what cannot be an address at all.
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+def validate_email(value, option):
+    """An email address (stripped), or raise naming the option."""
+    address = value.strip() if isinstance(value, str) else ""
+    if not _EMAIL_RE.match(address):
+        raise InputError("%s must be an email address such as dns-team@example.com, got %r" % (option, value))
+    return address
+
+
 def validate_length(value, option, maximum, minimum=1):
     if value is None or not (minimum <= len(value) <= maximum):
         raise InputError("%s must be %d to %d characters long, got %d" % (option, minimum, maximum, len(value or "")))

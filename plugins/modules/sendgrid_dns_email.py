@@ -99,22 +99,15 @@ link_id:
   sample: 2000001
 """
 
-import re
-
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import SendGridError
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, SendGridModule, refused
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, SendGridModule, refused, validate_email
 
 DNS_EMAIL = "/v3/whitelabel/dns/email"
-# Deliberately loose: SendGrid decides what it accepts; this only catches what cannot be an address at all.
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
 def request_body(params):
     """The body of the request, after checking the options (no request is sent before)."""
-    email = (params["email"] or "").strip()
-    if not EMAIL_RE.match(email):
-        raise InputError("email must be an email address such as dns-team@example.com, got %r" % params["email"])
-    body = {"email": email}
+    body = {"email": validate_email(params["email"], "email")}
     for option in ("domain_id", "link_id"):
         if params[option] is not None:
             if params[option] < 0:
