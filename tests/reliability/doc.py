@@ -69,7 +69,10 @@ def render(figures, outcomes, when=None):
             [TITLES["faults"], "%d faults injected into the %d requests the %d API modules make (%d module runs)"
              % (f["injected"], f["requests"], f["modules"], f["module_runs"]),
              "%d cases survived, %d failed cleanly naming the request; every re-run converged, 0 duplicates"
-             % (sum(m["survived"] for m in f["per_module"].values()), sum(m["failed_cleanly"] for m in f["per_module"].values())),
+             % (sum(m["survived"] for m in f["per_module"].values()), sum(m["failed_cleanly"] for m in f["per_module"].values()))
+             + ("; the %d faults on the email that `sendgrid_dns_email` asks for (an action, not a state): %d waited out, "
+                "%d failed cleanly after exactly one attempt" % (f["action_faults"], f["action_survived"], f["action_failed"])
+                if "action_faults" in f else ""),
              _verdict(counts["faults"])],
             [TITLES["bad_input"], "%d bad values for %d options of %d modules" % (b["cases"], b["options"], b["modules"]),
              "refused naming the option before any request%s" % (

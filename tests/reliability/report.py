@@ -27,6 +27,7 @@ DOC = REPO / "docs" / "reliability.md"
 RUNS = REPO / ".build" / "reliability"
 SECTIONS = {
     "test_faults.py": "faults",
+    "test_action_faults.py": "faults",
     "test_bad_input.py": "bad_input",
     "test_secrets.py": "secrets",
     "test_tls.py": "tls",
