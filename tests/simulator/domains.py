@@ -18,7 +18,7 @@ import re
 from .dns import check_record
 from .routing import (Request, Response, Route, optional_bool, optional_subdomain, paginate,
                       parse_id, reject_unknown_fields, require_domain, require_ipv4)
-from .state import Account, ApiError, Domain, Store, bad_request, forbidden, not_found, now
+from .state import Account, ApiError, Domain, Store, bad_request, forbidden, make_default, not_found, now
 
 MAX_ASSOCIATED_DOMAINS = 5
 REGIONS = ("global", "eu")
@@ -132,13 +132,6 @@ def _subuser(req: Request, username) -> Account:
     return account
 
 
-def set_default(store: Store, d: Domain) -> None:
-    for other in store.domains.values():
-        if other.account == d.account and other.id != d.id:
-            other.default = False
-    d.default = True
-
-
 # -- endpoints -------------------------------------------------------------------------
 def create(req: Request) -> Response:
     store, body = req.store, req.json()
@@ -164,7 +157,7 @@ def create(req: Request) -> Response:
                optional_bool(body, "automatic_security", True), selector or None, region)
     store.domains[d.id] = d
     if optional_bool(body, "default", False):
-        set_default(store, d)
+        make_default(store.domains.values(), d)
     return Response(201, render(store, d))
 
 
@@ -227,7 +220,7 @@ def update(req: Request) -> Response:
         d.custom_spf = optional_bool(body, "custom_spf", d.custom_spf)
     if "default" in body:
         if optional_bool(body, "default", d.default):
-            set_default(req.store, d)
+            make_default(req.store.domains.values(), d)
         else:
             d.default = False
     return Response(200, render(req.store, d))

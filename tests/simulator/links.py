@@ -14,7 +14,7 @@ from __future__ import annotations
 from .dns import check_record
 from .routing import (Request, Response, Route, optional_bool, optional_subdomain, parse_id,
                       reject_unknown_fields, require_domain)
-from .state import ApiError, Link, Store, bad_request, forbidden, not_found, now
+from .state import ApiError, Link, Store, bad_request, forbidden, make_default, not_found, now
 
 MAX_LIST_LIMIT = 3000
 REGIONS = ("us", "eu")
@@ -80,13 +80,6 @@ def _link(req: Request, key: str = "id") -> Link:
     return link
 
 
-def set_default(store: Store, link: Link) -> None:
-    for other in store.links.values():
-        if other.account == link.account and other.id != link.id:
-            other.default = False
-    link.default = True
-
-
 def create(req: Request) -> Response:
     store, body = req.store, req.json()
     domain = require_domain(body.get("domain"))
@@ -102,7 +95,7 @@ def create(req: Request) -> Response:
                 False, region)
     store.links[link.id] = link
     if optional_bool(body, "default", False):
-        set_default(store, link)
+        make_default(store.links.values(), link)
     return Response(201, render(store, link))
 
 
@@ -127,7 +120,7 @@ def update(req: Request) -> Response:
     reject_unknown_fields(body, {"default"})
     if "default" in body:
         if optional_bool(body, "default", link.default):
-            set_default(req.store, link)
+            make_default(req.store.links.values(), link)
         else:
             link.default = False
     return Response(200, render(req.store, link))

@@ -151,6 +151,14 @@ class ReverseDns:
     last_validation_attempt_at: Optional[int] = None
 
 
+def make_default(objects, chosen) -> None:
+    """``chosen`` becomes the default of its account; SendGrid clears the flag of the one before."""
+    for other in objects:
+        if other.account == chosen.account and other.id != chosen.id:
+            other.default = False
+    chosen.default = True
+
+
 def ip_sort_key(ip: str):
     try:
         return (0, int(ipaddress.ip_address(ip)))
