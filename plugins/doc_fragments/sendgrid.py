@@ -37,7 +37,9 @@ options:
     type: str
   timeout:
     description:
-      - Seconds to wait for each HTTP response.
+      - Seconds to wait for each HTTP response, more than V(0) and at most V(3600).
+      - It bounds each network read and, as a wall-clock deadline, the time the body of an answer takes to arrive,
+        so a server that trickles its answer cannot hold the task for longer.
     type: float
     default: 30
   validate_certs:
@@ -50,7 +52,12 @@ options:
     description:
       - Upper bound, in seconds, on the total time one module run spends waiting out HTTP 429 answers.
       - The module waits until C(X-RateLimit-Reset) (or C(Retry-After)); without those headers it backs off exponentially.
-      - When the next wait would pass this bound, the module fails with a message that says it was rate limited.
+      - Every wait gets a random extra (up to 0.5 seconds, doubling with each 429 of the same request up to 8 seconds),
+        so parallel runs refused together do not all come back at the same instant.
+      - A reset header that is zero, negative, not a number or already past counts as no header.
+      - When the next wait would pass this bound, or after 60 answers 429 to one request, the module fails with a
+        message that says it was rate limited.
+      - A finite number from V(0) to V(86400).
     type: float
     default: 300
 requirements:
@@ -61,6 +68,10 @@ notes:
     C(group/mailops.sendgrid.sendgrid).
   - Requests that are safe to repeat (reads, updates, deletes) are retried on HTTP 5xx and connection errors;
     a POST that creates an object is never retried blindly. The module reads again to learn whether it was created.
+  - HTTP redirects are not followed (a 3xx answer is an error naming the host it points to), so the key and the
+    request body never go to another host. An answer larger than 8 MiB is refused.
+  - O(api_key) is used without surrounding blanks and line breaks (a key read from a file often ends with one); a key
+    with blanks or control characters inside is refused before any request, without showing it.
 """
 
     # The validation options of the modules whose objects have DNS records (validation_argument_spec()).
@@ -78,11 +89,12 @@ options:
   validate_timeout:
     description:
       - Seconds to keep asking SendGrid to validate until the object is valid. V(0) asks once.
+      - A finite number from V(0) to V(86400).
     type: float
     default: 0
   validate_delay:
     description:
-      - Seconds to wait between two validation requests.
+      - Seconds to wait between two validation requests, at least V(1) (and at most V(86400)).
     type: float
     default: 10
   validate_failure:

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
+import random
 import time
 from typing import Optional
+from urllib.parse import urlsplit
 
 try:
     import requests
@@ -48,6 +51,24 @@ RATE_LIMIT_BACKOFF = 1.0
 RATE_LIMIT_BACKOFF_CAP = 32.0
 # X-RateLimit-Reset values at or above this are Unix epoch times, below it seconds to wait.
 EPOCH_THRESHOLD = 1e9
+# Every 429 wait gets a random extra of up to this many seconds, doubling with each 429 of the same
+# request up to the cap: processes that were refused together do not all come back at the same
+# instant (the reset second) and refuse each other again.
+RATE_LIMIT_JITTER = 0.5
+RATE_LIMIT_JITTER_CAP = 8.0
+# However small the waits, a request is sent at most this many times while SendGrid answers 429.
+RATE_LIMIT_MAX_ATTEMPTS = 60
+# An answer body larger than this is refused (SendGrid's largest list pages are well under 1 MiB).
+MAX_BODY_BYTES = 8 * 1024 * 1024
+# Bytes asked of the socket per read while the body arrives.
+_READ_CHUNK = 64 * 1024
+# The most pages one list read may take (500 items a page: far more objects than SendGrid lets an account have).
+MAX_PAGES = 200
+# The smallest page size SendGrid could plausibly cap a list at: its smallest documented default page
+# (``GET /v3/ips``: 10). A page with fewer items than this cannot have been cut short by a server-side
+# cap, so it ends the list; a longer page that is still shorter than the ``limit`` asked for might have
+# been, so the next page is read too (see ``paginate``).
+MIN_PLAUSIBLE_PAGE_CAP = 10
 
 _REDACTED = "********"
 
@@ -88,6 +109,39 @@ class RateLimitedError(APIError):
     """429 for longer than rate_limit_timeout allows."""
 
 
+class UnexpectedAnswer(APIError):
+    """SendGrid answered 2xx with a body of a shape the request cannot have (a mapping for a list, no id...)."""
+
+    def __init__(self, method, path, status, problem):
+        super().__init__(method, path, status, [{"field": None, "message": problem}])
+
+
+def secret_forms(value):
+    """Every form in which ``value`` could appear in a message: as given, stripped, and as Python would quote it."""
+    forms = set()
+    for form in (value, (value or "").strip()):
+        if form:
+            forms.add(form)
+            forms.add(repr(form)[1:-1])
+            forms.add(json.dumps(form)[1:-1])
+    # Longest first, so a longer form is not left half-replaced by a shorter one inside it.
+    return sorted((f for f in forms if len(f) >= 4), key=len, reverse=True)
+
+
+def header_value_problem(value, spaces=False):
+    """Why ``value`` cannot be sent as an HTTP header value (None when it can): line breaks, control characters,
+    characters outside printable ASCII, and blanks inside it unless ``spaces`` (``account-id 42``)."""
+    if any(c in "\r\n" for c in value):
+        return "contains a line break inside it"
+    if not spaces and any(c.isspace() for c in value):
+        return "contains blanks inside it"
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return "contains control characters"
+    if any(ord(c) > 126 for c in value):
+        return "contains characters outside printable ASCII"
+    return None
+
+
 def _format_error_item(item):
     field = item.get("field")
     message = item.get("message") or ""
@@ -118,31 +172,48 @@ def _header(headers, name):
 
 
 def rate_limit_wait(headers, now):
-    """Seconds to wait before retrying a 429, from its headers, or None when they do not say."""
+    """Seconds to wait before retrying a 429, from its headers, or None when they do not say.
+
+    Only a finite wait of more than zero counts: a reset of ``0``, a negative or non-numeric value, NaN, or a
+    time already past says nothing usable, and then the caller backs off exponentially (waiting zero
+    seconds would turn the retry loop into a busy loop against the API).
+    """
     waits = []
     reset = _header(headers, "X-RateLimit-Reset")
     if reset is not None:
-        try:
-            value = float(reset)
-        except ValueError:
-            value = None
+        value = _float_or_none(reset)
         if value is not None:
             waits.append(value - now if value >= EPOCH_THRESHOLD else value)
     retry_after = _header(headers, "Retry-After")
     if retry_after is not None:
-        try:
-            waits.append(float(retry_after))
-        except ValueError:
+        value = _float_or_none(retry_after)
+        if value is None:
             parsed = email.utils.parsedate_tz(retry_after)
             if parsed is not None:
-                waits.append(email.utils.mktime_tz(parsed) - now)
+                value = email.utils.mktime_tz(parsed) - now
+        if value is not None:
+            waits.append(value)
+    waits = [wait for wait in waits if math.isfinite(wait) and wait > 0]
     if not waits:
         return None
-    return max([0.0] + waits)
+    return max(waits)
+
+
+def _float_or_none(text):
+    try:
+        value = float(str(text).strip())
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
 
 
 class SendGridClient:
-    """One client per module run: one ``requests.Session``, so paginated reads reuse the connection."""
+    """One client per module run: one ``requests.Session``, so paginated reads reuse the connection.
+
+    ``api_key`` and ``on_behalf_of`` are used without surrounding blanks (a key read from a file or a YAML
+    block scalar often ends with a line break); ``ValueError`` (naming the option, never the value) when
+    they hold blanks or control characters inside, which no HTTP header can carry.
+    """
 
     def __init__(
         self,
@@ -156,7 +227,16 @@ class SendGridClient:
         sleep=None,
         clock=None,
         session=None,
+        random_fraction=None,
     ):
+        # Every form of the key is redacted from every message, also when it is refused below.
+        self._secrets = secret_forms(api_key)
+        api_key = (api_key or "").strip()
+        on_behalf_of = (on_behalf_of or "").strip() or None
+        for option, value, spaces in (("api_key", api_key, False), ("on_behalf_of", on_behalf_of, True)):
+            problem = header_value_problem(value, spaces) if value else None
+            if problem:
+                raise ValueError("%s %s; it is sent as an HTTP header and cannot be used" % (option, problem))
         self._api_key = api_key
         self.api_url = api_url.rstrip("/")
         self.on_behalf_of = on_behalf_of
@@ -166,6 +246,7 @@ class SendGridClient:
         self.max_retries = max_retries
         self._sleep = sleep or _sleep
         self._clock = clock or _now
+        self._random = random_fraction or _jitter_fraction
         self._session = session or requests.Session()
         self._session.headers.update(
             {
@@ -177,67 +258,111 @@ class SendGridClient:
         if on_behalf_of:
             self._session.headers["on-behalf-of"] = on_behalf_of
         self.rate_limit_waited = 0.0
+        self.rate_limit_answers = 0
+        # (method, path, status) of the last answer, so a failure to read it can name the request.
+        self.last_request = None
 
     # -- public verbs -------------------------------------------------------------------------
 
-    def get(self, path, query=None, not_found_ok=False):
-        return self.request("GET", path, query=query, not_found_ok=not_found_ok)
+    def get(self, path, query=None, not_found_ok=False, expect=None):
+        return self.request("GET", path, query=query, not_found_ok=not_found_ok, expect=expect)
 
-    def post(self, path, body=None, query=None, retry_safe=False, not_found_ok=False):
+    def post(self, path, body=None, query=None, retry_safe=False, not_found_ok=False, expect=None):
         """``retry_safe=True`` only where repeating the POST cannot create a second object."""
-        return self.request("POST", path, query=query, body=body, retry_safe=retry_safe, not_found_ok=not_found_ok)
+        return self.request("POST", path, query=query, body=body, retry_safe=retry_safe, not_found_ok=not_found_ok, expect=expect)
 
-    def put(self, path, body=None, not_found_ok=False):
-        return self.request("PUT", path, body=body, not_found_ok=not_found_ok)
+    def put(self, path, body=None, not_found_ok=False, expect=None):
+        return self.request("PUT", path, body=body, not_found_ok=not_found_ok, expect=expect)
 
-    def patch(self, path, body=None, not_found_ok=False):
-        return self.request("PATCH", path, body=body, not_found_ok=not_found_ok)
+    def patch(self, path, body=None, not_found_ok=False, expect=None):
+        return self.request("PATCH", path, body=body, not_found_ok=not_found_ok, expect=expect)
 
     def delete(self, path, query=None, body=None, not_found_ok=False):
         return self.request("DELETE", path, query=query, body=body, not_found_ok=not_found_ok)
 
-    def paginate(self, path, query=None, limit=500, items_key=None, offset=True):
-        """Every item of a ``limit``/``offset`` list; stops on a short page.
+    def paginate(self, path, query=None, limit=500, items_key=None, offset=True, key=None):
+        """Every item of a ``limit``/``offset`` list, each once.
+
+        A page that is not a list is an error (never read as "no items"). The list ends with a page that
+        has fewer items than ``MIN_PLAUSIBLE_PAGE_CAP`` (no server-side page cap can have cut it short), an
+        empty page, or a page that adds no item not seen before (a server that ignores ``offset`` serves the
+        same page again). A page that is shorter than ``limit`` but not that short may have been capped by
+        the server, so the next page is read from where it ended. Items are de-duplicated by ``key(item)``
+        (default: their ``id``, else their ``ip``/``name``); more than ``MAX_PAGES`` pages is an error.
 
         ``offset=False`` is for lists that take only ``limit`` (link branding): one request with the
         largest page the API allows.
         """
         query = dict(query or {})
+        key = key or _item_key
+        seen = set()
         start = 0
-        while True:
+        for _page_number in range(MAX_PAGES):
             page_query = dict(query, limit=limit)
             if offset:
                 page_query["offset"] = start
-            page = self.get(path, query=page_query) or []
+            page = self.get(path, query=page_query)
             if items_key is not None and isinstance(page, dict):
-                page = page.get(items_key) or []
-            yield from page
-            if not offset or len(page) < limit:
+                page = page.get(items_key)
+            if not isinstance(page, list):
+                method, answered_path, status = self.last_request or ("GET", path, None)
+                raise UnexpectedAnswer(
+                    method, answered_path, status,
+                    "the answer is not a list of items (%s): SendGrid's list endpoints answer a JSON array; "
+                    "the answer cannot tell which objects exist, so nothing was decided from it" % _shape(page),
+                )
+            new = 0
+            for item in page:
+                item_key = key(item)
+                if item_key is not None:
+                    if item_key in seen:
+                        continue
+                    seen.add(item_key)
+                new += 1
+                yield item
+            if not offset or not page or new == 0:
                 return
-            start += limit
+            if len(page) < min(limit, MIN_PLAUSIBLE_PAGE_CAP):
+                return
+            start += len(page)
+        raise UnexpectedAnswer(
+            "GET", path, None,
+            "the list did not end after %d pages: SendGrid kept answering new items (or ignored offset while "
+            "changing its answer); stopped rather than read without end" % MAX_PAGES,
+        )
 
     # -- the one request loop -----------------------------------------------------------------
 
-    def request(self, method, path, query=None, body=None, not_found_ok=False, retry_safe=None):
+    def request(self, method, path, query=None, body=None, not_found_ok=False, retry_safe=None, expect=None):
         """Send one API request and return its parsed JSON body (``None`` for an empty body).
 
-        429 is waited out (bounded by ``rate_limit_timeout``) for every method, because SendGrid did
-        not process the request. 5xx and connection errors are retried only when ``retry_safe``
-        (default: every method but POST). A 404 returns ``None`` when ``not_found_ok``.
+        429 is waited out (bounded by ``rate_limit_timeout`` and ``RATE_LIMIT_MAX_ATTEMPTS``) for every
+        method, because SendGrid did not process the request. 5xx and connection errors are retried only
+        when ``retry_safe`` (default: every method but POST). A 404 returns ``None`` when ``not_found_ok``.
+        Redirects are never followed (a 3xx is an error). ``expect`` (``dict`` or ``list``): a 2xx body of
+        another shape is an ``UnexpectedAnswer``.
         """
         method = method.upper()
         if retry_safe is None:
             retry_safe = method != "POST"
         url = self.api_url + path
-        kwargs = {"params": _encode_query(query), "timeout": self.timeout, "verify": self.validate_certs}
+        kwargs = {
+            "params": _encode_query(query),
+            "timeout": self.timeout,
+            "verify": self.validate_certs,
+            # A redirect would re-send the body and the on-behalf-of header to wherever it points.
+            "allow_redirects": False,
+            "stream": True,
+        }
         if body is not None:
             kwargs["data"] = json.dumps(body)
             kwargs["headers"] = {"Content-Type": "application/json"}
         retries = 0
-        rate_limit_attempt = 0
+        rate_limit_attempts = 0
         while True:
             try:
                 response = self._session.request(method, url, **kwargs)
+                self._read_body(method, path, response)
             except _RequestsSSLError as exc:
                 raise NetworkError(
                     self._redact(
@@ -247,35 +372,52 @@ class SendGridClient:
                     method=method,
                     path=path,
                 )
-            except (_RequestsConnectionError, _RequestsTimeout) as exc:
+            except (_RequestsConnectionError, _RequestsTimeout, _BodyTimeout) as exc:
                 if retry_safe and retries < self.max_retries:
                     self._sleep(RETRY_BACKOFF * (2 ** retries))
                     retries += 1
                     continue
-                kind = "timed out after %ss" % self.timeout if isinstance(exc, _RequestsTimeout) else "could not connect"
+                if isinstance(exc, _BodyTimeout):
+                    kind = "did not finish: %s" % exc
+                elif isinstance(exc, _RequestsTimeout):
+                    kind = "timed out after %ss: %s" % (self.timeout, exc)
+                else:
+                    kind = "could not connect: %s" % exc
                 raise NetworkError(
-                    self._redact("SendGrid API request %s %s %s: %s" % (method, path, kind, exc)),
+                    self._redact("SendGrid API request %s %s %s" % (method, path, kind)),
                     method=method,
                     path=path,
                     attempts=retries + 1,
                 )
-            except _RequestException as exc:
-                raise NetworkError(self._redact("SendGrid API request %s %s failed: %s" % (method, path, exc)), method=method, path=path)
+            except _BodyTooLarge as exc:
+                raise UnexpectedAnswer(method, path, exc.status, str(exc))
+            except (_RequestException, ValueError, UnicodeError) as exc:
+                # requests refuses some headers itself (InvalidHeader is a ValueError); its text may quote them.
+                raise NetworkError(
+                    self._redact("SendGrid API request %s %s failed: %s: %s" % (method, path, type(exc).__name__, exc)),
+                    method=method,
+                    path=path,
+                )
 
             status = response.status_code
+            self.last_request = (method, path, status)
             if status == 429:
-                wait = rate_limit_wait(response.headers, self._clock())
-                if wait is None:
-                    wait = min(RATE_LIMIT_BACKOFF * (2 ** rate_limit_attempt), RATE_LIMIT_BACKOFF_CAP)
-                rate_limit_attempt += 1
-                if self.rate_limit_waited + wait > self.rate_limit_timeout:
-                    note = "rate limited: waited %.1fs in total, the next wait of %.1fs would pass rate_limit_timeout=%s" % (
+                self.rate_limit_answers += 1
+                rate_limit_attempts += 1
+                wait = self._rate_limit_wait(response, rate_limit_attempts)
+                refused_why = None
+                if rate_limit_attempts >= RATE_LIMIT_MAX_ATTEMPTS:
+                    refused_why = "rate limited: answered 429 %d times in a row" % rate_limit_attempts
+                elif self.rate_limit_waited + wait > self.rate_limit_timeout:
+                    refused_why = "rate limited: waited %.1fs in total, the next wait of %.1fs would pass rate_limit_timeout=%s" % (
                         self.rate_limit_waited,
                         wait,
                         self.rate_limit_timeout,
                     )
+                if refused_why:
                     raise RateLimitedError(
-                        method, path, status, _error_messages(_json_or_none(response)), raw=self._redact(response.text[:200]), note=note
+                        method, path, status, self._messages(response), raw=self._redact(response.text[:200]),
+                        note=refused_why + "; raise rate_limit_timeout or run fewer requests at once (throttle, forks)",
                     )
                 self._sleep(wait)
                 self.rate_limit_waited += wait
@@ -284,30 +426,133 @@ class SendGridClient:
                 self._sleep(RETRY_BACKOFF * (2 ** retries))
                 retries += 1
                 continue
-            return self._handle(method, path, response, not_found_ok)
+            return self._handle(method, path, response, not_found_ok, expect)
 
-    def _handle(self, method, path, response, not_found_ok):
+    def _rate_limit_wait(self, response, attempt):
+        """The wait before the next try: what the headers say (else exponential backoff), plus jitter."""
+        wait = rate_limit_wait(response.headers, self._clock())
+        if wait is None:
+            wait = min(RATE_LIMIT_BACKOFF * (2 ** (attempt - 1)), RATE_LIMIT_BACKOFF_CAP)
+        spread = min(RATE_LIMIT_JITTER * (2 ** (attempt - 1)), RATE_LIMIT_JITTER_CAP)
+        return wait + spread * self._random()
+
+    def _read_body(self, method, path, response):
+        """Read the body within ``MAX_BODY_BYTES`` and a wall-clock deadline of ``timeout`` seconds.
+
+        requests' ``timeout`` bounds each socket read, not the whole body: a server that trickles a byte at
+        a time would hold the module for ever. ``read1`` returns what one socket read brings, so the deadline
+        is checked between reads (a request therefore ends at most one read timeout after its deadline).
+        """
+        deadline = self._clock() + self.timeout
+        declared = _float_or_none(_header(response.headers, "Content-Length"))
+        if declared is not None and declared > MAX_BODY_BYTES:
+            response.close()
+            raise _BodyTooLarge(response.status_code, declared)
+        raw = response.raw
+        reader = getattr(raw, "read1", None) if raw is not None else None
+        if reader is None:  # not a urllib3 response (a test double): already in memory
+            return
+        chunks = []
+        size = 0
+        try:
+            while True:
+                chunk = reader(_READ_CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    raise _BodyTooLarge(response.status_code, size)
+                chunks.append(chunk)
+                if self._clock() > deadline:
+                    raise _BodyTimeout("the answer's body took longer than timeout=%ss to arrive (%d bytes read)" % (self.timeout, size))
+        except (_BodyTooLarge, _BodyTimeout):
+            response.close()
+            raise
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            # urllib3's read errors (a dropped connection while the body arrives) as requests would raise them.
+            response.close()
+            raise _RequestsConnectionError(str(exc))
+        response._content = b"".join(chunks)  # pylint: disable=protected-access
+        response._content_consumed = True  # pylint: disable=protected-access
+
+    def _messages(self, response):
+        messages = _error_messages(_json_or_none(response))
+        return [{"field": m["field"], "message": self._redact(m["message"] or "")} for m in messages]
+
+    def _handle(self, method, path, response, not_found_ok, expect=None):
         status = response.status_code
         if status == 404 and not_found_ok:
             return None
+        if 300 <= status < 400:
+            location = _header(response.headers, "Location") or ""
+            host = urlsplit(location).netloc or "(no Location header)"
+            raise APIError(
+                method, path, status, [{"field": None, "message": "redirect to %s" % self._redact(host)}],
+                note="redirects are not followed, so that the key and the request body never go to another host: "
+                "check api_url (it must be SendGrid's API host, e.g. https://api.sendgrid.com)",
+            )
         if 200 <= status < 300:
             if status == 204 or not response.content:
-                return None
-            try:
-                return response.json()
-            except ValueError:
-                raise APIError(method, path, status, [{"field": None, "message": "the response body is not JSON: %r" % self._redact(response.text[:200])}])
-        payload = _json_or_none(response)
-        messages = _error_messages(payload)
+                answer = None
+            else:
+                try:
+                    answer = response.json()
+                except ValueError:
+                    raise APIError(method, path, status, [{"field": None, "message": "the response body is not JSON: %r" % self._redact(response.text[:200])}])
+            if expect is not None and not isinstance(answer, expect):
+                raise UnexpectedAnswer(
+                    method, path, status,
+                    "expected %s, got %s" % ("a JSON object" if expect is dict else "a JSON array", _shape(answer)),
+                )
+            return answer
+        messages = self._messages(response)
         raw = None if messages else self._redact(response.text[:200]) or None
-        messages = [{"field": m["field"], "message": self._redact(m["message"] or "")} for m in messages]
         error_class = AuthenticationError if status in (401, 403) else APIError
         raise error_class(method, path, status, messages, raw=raw)
 
     def _redact(self, text):
-        if self._api_key and text:
-            text = text.replace(self._api_key, _REDACTED)
+        if text:
+            for secret in self._secrets + ([self._api_key] if self._api_key else []):
+                text = text.replace(secret, _REDACTED)
         return text
+
+    def redact(self, text):
+        """``text`` with every form of the API key replaced: for messages that did not come from this client."""
+        return self._redact(text)
+
+
+class _BodyTimeout(Exception):
+    """The body of an answer did not arrive within the request's deadline."""
+
+
+class _BodyTooLarge(Exception):
+    def __init__(self, status, size):
+        super().__init__(
+            "the answer's body is larger than %d MiB (%d bytes so far): refused, SendGrid's answers are far smaller"
+            % (MAX_BODY_BYTES // (1024 * 1024), size)
+        )
+        self.status = status
+
+
+def _item_key(item):
+    if isinstance(item, dict):
+        for name in ("id", "ip", "name", "username"):
+            if item.get(name) is not None:
+                return (name, json.dumps(item[name], sort_keys=True))
+        return None
+    if isinstance(item, (str, int)):
+        return ("value", item)
+    return None
+
+
+def _shape(answer):
+    if answer is None:
+        return "an empty body"
+    if isinstance(answer, dict):
+        return "a JSON object with keys %s" % (", ".join(sorted(str(k) for k in answer)[:5]) or "none")
+    if isinstance(answer, list):
+        return "a JSON array of %d item(s)" % len(answer)
+    return "a JSON %s" % type(answer).__name__
 
 
 def _sleep(seconds):
@@ -317,6 +562,11 @@ def _sleep(seconds):
 
 def _now():
     return time.time()
+
+
+def _jitter_fraction():
+    # Resolved at call time, like _sleep, so tests can make the jitter deterministic.
+    return random.random()
 
 
 def _json_or_none(response):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import SendGridResource, missing_items
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import SendGridResource, has_id, missing_items
 
 # An ``eu`` (or ``eu1``...) label in a SendGrid host name: SendGrid says EU-pinned objects point at such hosts.
 EU_LABEL_RE = re.compile(r"(^|[.:\s])eu\d*\.([a-z0-9-]+\.)*sendgrid\.net")
@@ -104,7 +104,9 @@ class BrandingResource(SendGridResource):
 
     def post_new(self, body):
         """POST ``body`` once; after a lost answer, read the list again to learn whether SendGrid created it."""
-        return self.write_or_reread("POST", self.COLLECTION, body, self.lookup, absorb=lambda answer: self.absorb(answer, self.predict(body)))
+        return self.write_or_reread(
+            "POST", self.COLLECTION, body, self.lookup, absorb=lambda answer: self.absorb(answer, self.predict(body)), complete=has_id
+        )
 
     def absorb(self, answer, predicted):
         """The object from SendGrid's answer to a write, or ``predicted`` (check mode, empty answers).

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, validate_length
+
 IPS_PATH = "/v3/ips"
 POOLS_PATH = "/v3/ips/pools"
 POOL_NAME_MAX = 64
@@ -41,6 +43,20 @@ def normalise_ip(item):
     }
 
 
+def validate_pool_name(value, option):
+    """A pool name SendGrid can hold and a path can carry, or raise ``InputError`` naming the option.
+
+    ``.`` and ``..`` survive percent-encoding and would turn ``/v3/ips/pools/{name}`` into another endpoint
+    (``/v3/ips/pools`` or ``/v3/ips``); control characters cannot be a name.
+    """
+    validate_length(value, option, POOL_NAME_MAX)
+    if value.strip() in (".", ".."):
+        raise InputError("%s cannot be %r: that is not a pool name but a path step" % (option, value))
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise InputError("%s must not contain control characters (line breaks, tabs), got %r" % (option, value))
+    return value
+
+
 def pool_path(name, *rest):
     return "/".join((POOLS_PATH, quote(name, safe="")) + rest)
 
@@ -53,5 +69,5 @@ def member_ips(values):
 
 def read_pool(client, name):
     """The pool ``{name, ips}`` (the options of sendgrid_ip_pool), or ``None`` when there is no such pool."""
-    pool = client.get(pool_path(name), not_found_ok=True)
+    pool = client.get(pool_path(name), not_found_ok=True, expect=dict)
     return None if pool is None else {"name": pool.get("pool_name") or name, "ips": member_ips(pool.get("ips"))}

@@ -16,6 +16,7 @@ diffs, DNS record normalisation and the validation wait loop.
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 import time
 from urllib.parse import urlsplit
@@ -29,7 +30,9 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._api import (
     REQUESTS_IMPORT_ERROR,
     SendGridClient,
     SendGridError,
+    UnexpectedAnswer,
     api_url_for,
+    header_value_problem,
 )
 
 
@@ -130,11 +133,40 @@ def validate_length(value, option, maximum, minimum=1):
     return value
 
 
+# validate_delay below this would send SendGrid validation requests as fast as it answers.
+MIN_VALIDATE_DELAY = 1.0
+# Upper bounds for the time options: far beyond any sensible value, low enough to catch a unit mistake
+# (milliseconds given as seconds).
+MAX_TIMEOUT = 3600.0
+MAX_WAIT = 86400.0
+
+
+def check_number(params, option, minimum, maximum, above_minimum=False):
+    """A finite number within ``[minimum, maximum]`` (``(minimum, maximum]`` with ``above_minimum``), or raise naming the option.
+
+    Ansible's ``float`` type lets ``nan`` and ``inf`` through, and every comparison with NaN is false: a
+    NaN timeout would never end a loop.
+    """
+    value = params.get(option)
+    if value is None:
+        return
+    if not math.isfinite(value):
+        raise InputError("%s must be a finite number of seconds, got %s" % (option, value))
+    if value < minimum or (above_minimum and value == minimum) or value > maximum:
+        raise InputError(
+            "%s must be %s %s and at most %s seconds, got %s"
+            % (option, "more than" if above_minimum else "at least", _number(minimum), _number(maximum), _number(value))
+        )
+
+
+def _number(value):
+    return "%d" % value if float(value).is_integer() else "%s" % value
+
+
 def check_validation_options(params):
     """The options of ``validation_argument_spec()``, when the module has them."""
-    for option in ("validate_timeout", "validate_delay"):
-        if params.get(option) is not None and params[option] < 0:
-            raise InputError("%s must be 0 or more, got %s" % (option, params[option]))
+    check_number(params, "validate_timeout", 0, MAX_WAIT)
+    check_number(params, "validate_delay", MIN_VALIDATE_DELAY, MAX_WAIT)
 
 
 # -- current vs desired -----------------------------------------------------------------------
@@ -243,6 +275,14 @@ def check_connection_options(params):
     api_key = params.get("api_key")
     if api_key is not None and not api_key.strip():
         raise InputError("api_key is empty: set it, or the SENDGRID_API_KEY environment variable, to a SendGrid API key")
+    if api_key is not None:
+        # Never the value, in no form: only what is wrong with it.
+        problem = header_value_problem(api_key.strip())
+        if problem:
+            raise InputError(
+                "api_key %s (blanks and line breaks around it are ignored): it is not a SendGrid API key; "
+                "check the api_key option or the SENDGRID_API_KEY environment variable" % problem
+            )
     api_url = params.get("api_url")
     if api_url is not None:
         parts = urlsplit(api_url.strip())
@@ -254,10 +294,12 @@ def check_connection_options(params):
     on_behalf_of = params.get("on_behalf_of")
     if on_behalf_of is not None and not on_behalf_of.strip():
         raise InputError("on_behalf_of is empty: give a subuser's username or 'account-id <id>', or omit it for the account of the key")
-    if params.get("timeout") is not None and params["timeout"] <= 0:
-        raise InputError("timeout must be more than 0 seconds, got %s" % params["timeout"])
-    if params.get("rate_limit_timeout") is not None and params["rate_limit_timeout"] < 0:
-        raise InputError("rate_limit_timeout must be 0 or more seconds, got %s" % params["rate_limit_timeout"])
+    if on_behalf_of is not None:
+        problem = header_value_problem(on_behalf_of.strip(), spaces=True)
+        if problem:
+            raise InputError("on_behalf_of %s, got %r: give a subuser's username or 'account-id <id>'" % (problem, on_behalf_of))
+    check_number(params, "timeout", 0, MAX_TIMEOUT, above_minimum=True)
+    check_number(params, "rate_limit_timeout", 0, MAX_WAIT)
 
 
 class SendGridModule:
@@ -271,6 +313,10 @@ class SendGridModule:
             self.ansible.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         self.params = self.ansible.params
         self._client = None
+        if isinstance(self.params.get("api_key"), str):
+            # no_log hides the value as given; a key given with a line break is used (and could be quoted)
+            # without it, so that form is hidden too.
+            self.ansible.no_log_values.add(self.params["api_key"].strip())
         try:
             check_string_options(spec, _raw_params())
             check_connection_options(self.params)
@@ -289,14 +335,17 @@ class SendGridModule:
     def client(self):
         if self._client is None:
             params = self.params
-            self._client = SendGridClient(
-                api_key=params["api_key"],
-                api_url=api_url_for(params["api_url"], params["data_residency"]),
-                on_behalf_of=params["on_behalf_of"],
-                timeout=params["timeout"],
-                validate_certs=params["validate_certs"],
-                rate_limit_timeout=params["rate_limit_timeout"],
-            )
+            try:
+                self._client = SendGridClient(
+                    api_key=params["api_key"],
+                    api_url=api_url_for(params["api_url"], params["data_residency"]),
+                    on_behalf_of=params["on_behalf_of"],
+                    timeout=params["timeout"],
+                    validate_certs=params["validate_certs"],
+                    rate_limit_timeout=params["rate_limit_timeout"],
+                )
+            except ValueError as exc:  # checked in __init__ already; the client refuses on its own too
+                raise InputError(str(exc))
         return self._client
 
     def run(self, work, resource=None):
@@ -304,13 +353,47 @@ class SendGridModule:
 
         ``resource`` (when given) tells a failure whether something was already written.
         """
+        changed = lambda: bool(resource is not None and resource.changed)  # noqa: E731
         try:
             result = work()
         except InputError as exc:
             self.ansible.fail_json(msg=str(exc), changed=False)
         except SendGridError as exc:
-            self.ansible.fail_json(msg=exc.message, changed=bool(resource is not None and resource.changed), **exc.details)
+            self.ansible.fail_json(msg=exc.message, changed=changed(), **exc.details)
+        except (AttributeError, TypeError, KeyError, IndexError) as exc:
+            # An answer of a shape no reader expected (a list where an object belongs, a missing key): name the
+            # request whose answer it was, never crash with a bare Python error.
+            client = self._client
+            if client is None or client.last_request is None:
+                raise
+            method, path, status = client.last_request
+            self.ansible.fail_json(
+                msg=client.redact(
+                    "SendGrid's answer to %s %s (HTTP %s) could not be read: %s: %s. This is SendGrid answering in a "
+                    "shape the collection does not know; please report it with the request named here"
+                    % (method, path, status, type(exc).__name__, exc)
+                ),
+                changed=changed(),
+                method=method,
+                path=path,
+                status=status,
+            )
         self.ansible.exit_json(**result)
+
+
+def _describe_answer(answer):
+    if isinstance(answer, dict):
+        return "an object without an id" if answer else "an empty object"
+    if isinstance(answer, list):
+        return "a list of %d item(s)" % len(answer)
+    return "no body" if answer is None else "a %s" % type(answer).__name__
+
+
+def has_id(answer):
+    """Whether a create answer carries the new object's id (SendGrid's object, or the spec's one-item array)."""
+    if isinstance(answer, list) and len(answer) == 1:
+        answer = answer[0]
+    return isinstance(answer, dict) and answer.get("id") is not None
 
 
 def refused(exc):
@@ -407,26 +490,52 @@ class SendGridResource:
         self.changed = True
         return answer
 
-    def write_or_reread(self, method, path, body, reread, absorb=None, query=None):
-        """Send a write that must not be repeated (a creating POST) and learn its outcome when the answer is lost.
+    def write_or_reread(self, method, path, body, reread, absorb=None, query=None, complete=None, reread_refused=False):
+        """Send a write that must not be repeated (a creating POST) and learn its outcome when the answer does not tell.
 
-        The write is sent once (never retried). A refused write (4xx) is raised as it is. After a 5xx, a
-        network error or a 2xx answer that is not JSON it may still have taken effect, so ``reread()`` is
-        called: what it returns (not ``None``) is returned as the outcome, and the write counts as a change;
-        ``None`` means it did not take effect, so the error is raised with ``changed`` as it was before this
-        write. When the write succeeds (or in check mode, where the answer is ``None``), returns
-        ``absorb(answer)`` (by default the answer itself).
+        The write is sent once (never retried). Then ``reread()`` (the object the write was to make, or ``None``)
+        decides wherever the answer cannot:
+
+        - after a 5xx, a network error or a 2xx answer that is not JSON, the write may still have taken effect:
+          what ``reread()`` finds is the outcome and counts as a change; ``None`` raises the error with ``changed``
+          as it was before this write;
+        - after a 2xx whose answer ``complete(answer)`` rejects (``201 {}``: no id), the same: the object found is the
+          outcome; none found is an ``UnexpectedAnswer``, never an object with ``id: null``;
+        - with ``reread_refused``, after a refusal (400, 409, 422: "already exists" from a parallel run), what
+          ``reread()`` finds is used as it is (someone else made it, so no change); ``None`` raises the refusal.
+          The read decides, not the text of SendGrid's message. For objects that one name or IP identifies
+          (pools, reverse DNS), where two hosts of one play may create the same object at once.
+
+        When the write succeeds (or in check mode, where the answer is ``None``), returns ``absorb(answer)``
+        (by default the answer itself).
         """
         changed_before = self.changed
         try:
             answer = self.write(method, path, body=body, query=query, retry_safe=False)
         except (APIError, NetworkError) as exc:
             if refused(exc):
-                raise
+                if not reread_refused or getattr(exc, "status", None) not in (400, 409, 422):
+                    raise
+                found = reread()
+                if found is None:
+                    raise
+                self.changed = changed_before
+                return found
             found = reread()
             if found is None:
                 self.changed = changed_before
                 raise
+            return found
+        if complete is not None and not self.check_mode and not complete(answer):
+            _method, _path, status = self.client.last_request or (method, path, None)
+            found = reread()
+            if found is None:
+                raise UnexpectedAnswer(
+                    method, path, status,
+                    "the answer does not describe the object that was to be created (%s), and reading again found no "
+                    "such object: the outcome is unknown. Run again (the module reads first and will not create a "
+                    "second one if it exists)" % _describe_answer(answer),
+                )
             return found
         return absorb(answer) if absorb is not None else answer
 

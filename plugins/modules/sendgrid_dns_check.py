@@ -314,6 +314,7 @@ port:
 """
 
 import ipaddress
+import math
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -366,8 +367,8 @@ def check_input(params):
             raise CheckInputError("nameservers must hold IP addresses, got %r" % (server,))
     if not 1 <= params["port"] <= 65535:
         raise CheckInputError("port must be between 1 and 65535, got %d" % params["port"])
-    if params["timeout"] <= 0:
-        raise CheckInputError("timeout must be more than 0 seconds, got %s" % params["timeout"])
+    if not math.isfinite(params["timeout"]) or not 0 < params["timeout"] <= 3600:
+        raise CheckInputError("timeout must be a finite number of seconds, more than 0 and at most 3600, got %s" % params["timeout"])
     return records, nameservers
 
 

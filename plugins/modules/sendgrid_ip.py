@@ -134,7 +134,7 @@ class DedicatedIP(SendGridResource):
         self.params["ip"] = validate_ipv4(self.params["ip"], "ip")
 
     def find(self):
-        item = self.client.get("%s/%s" % (IPS_PATH, quote(self.params["ip"], safe="")), not_found_ok=True)
+        item = self.client.get("%s/%s" % (IPS_PATH, quote(self.params["ip"], safe="")), not_found_ok=True, expect=dict)
         if item is None:
             return None
         # This answer always says whether the IP has a reverse DNS; a missing flag means "if it has a name".

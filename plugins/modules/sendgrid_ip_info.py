@@ -170,13 +170,13 @@ def gather(module):
                 raise InputError("%s cannot be used with assigned_only=true: SendGrid's assigned list has no such filter" % option)
     client = module.client
     if params["assigned_only"]:
-        items = client.get(IPS_PATH + "/assigned") or []
+        items = client.get(IPS_PATH + "/assigned", expect=list)
     else:
         items = list_ips(client, {"ip": ip, "subuser": params["subuser"], "exclude_whitelabels": True if params["exclude_whitelabels"] else None})
     ips = [dict(normalise_ip(item), assigned_at=item.get("assigned_at")) for item in items if isinstance(item, dict)]
     if ip is not None:
         ips = [item for item in ips if item["ip"] == ip]
-    return dict(ips=ips, remaining_ips=normalise_remaining(client.get(IPS_PATH + "/remaining")))
+    return dict(ips=ips, remaining_ips=normalise_remaining(client.get(IPS_PATH + "/remaining", expect=dict)))
 
 
 def main():

@@ -105,7 +105,7 @@ pool:
 """
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, SendGridError
-from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import POOL_NAME_MAX, POOLS_PATH, pool_path, read_pool
+from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import POOLS_PATH, pool_path, read_pool, validate_pool_name
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     InputError,
     SendGridModule,
@@ -113,16 +113,15 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     missing_items,
     run_resource,
     validate_ipv4,
-    validate_length,
 )
 
 
 class IPPool(SendGridResource):
     def check_input(self):
         params = self.params
-        validate_length(params["name"], "name", POOL_NAME_MAX)
+        validate_pool_name(params["name"], "name")
         if params["new_name"] is not None:
-            validate_length(params["new_name"], "new_name", POOL_NAME_MAX)
+            validate_pool_name(params["new_name"], "new_name")
             if params["state"] == "absent":
                 raise InputError("new_name cannot be used with state=absent")
         if params["ips"] is not None:
@@ -150,7 +149,13 @@ class IPPool(SendGridResource):
         name = self.target_name()
         # Not repeated blindly after a 5xx or a dropped connection: read again to learn whether the pool exists.
         pool = self.write_or_reread(
-            "POST", POOLS_PATH, {"name": name}, reread=lambda: read_pool(self.client, name), absorb=lambda _answer: {"name": name, "ips": []}
+            "POST",
+            POOLS_PATH,
+            {"name": name},
+            reread=lambda: read_pool(self.client, name),
+            absorb=lambda _answer: {"name": name, "ips": []},
+            # Two hosts creating the same pool at once: the one refused finds it and goes on.
+            reread_refused=True,
         )
         return self.reconcile_members(pool)
 

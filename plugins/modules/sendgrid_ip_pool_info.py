@@ -78,12 +78,12 @@ pools:
       ips: [192.0.2.10, 192.0.2.11]
 """
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import POOL_NAME_MAX, POOLS_PATH, list_ips, member_ips, read_pool
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_info, validate_length
+from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import POOLS_PATH, list_ips, member_ips, read_pool, validate_pool_name
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_info
 
 
 def all_pools(client):
-    names = [item.get("name") for item in client.get(POOLS_PATH) or () if isinstance(item, dict) and item.get("name")]
+    names = [item.get("name") for item in client.get(POOLS_PATH, expect=list) if isinstance(item, dict) and item.get("name")]
     if not names:
         return []
     members = dict((name, set()) for name in names)
@@ -100,7 +100,7 @@ def gather(module):
     name = module.params["name"]
     if name is None:
         return dict(pools=all_pools(module.client))
-    validate_length(name, "name", POOL_NAME_MAX)
+    validate_pool_name(name, "name")
     pool = read_pool(module.client, name)
     return dict(pools=[pool] if pool is not None else [])
 

@@ -262,6 +262,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     SendGridResource,
     ValidationFailed,
     changed_options,
+    has_id,
     run_resource,
     validate_domain,
     validate_ipv4,
@@ -320,7 +321,9 @@ class ReverseDns(SendGridResource):
         body = {"ip": params["ip"], "domain": params["domain"]}
         if params["subdomain"]:
             body["subdomain"] = params["subdomain"]
-        return self.write_or_reread("POST", RDNS_PATH, body, reread=self.reread_created, absorb=self.absorb_created)
+        return self.write_or_reread(
+            "POST", RDNS_PATH, body, reread=self.reread_created, absorb=self.absorb_created, complete=has_id, reread_refused=True
+        )
 
     def reread_created(self):
         """After a lost answer: the reverse DNS of the IP if SendGrid created the one the task asks for."""

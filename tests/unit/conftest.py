@@ -14,6 +14,8 @@ def _no_sleep(monkeypatch):
     """Retries and validation waits never sleep in unit tests; the sleeps are recorded instead."""
     slept = []
     monkeypatch.setattr("time.sleep", slept.append)
+    # The jitter added to 429 waits is random; tests that are about it set it themselves.
+    monkeypatch.setattr("ansible_collections.mailops.sendgrid.plugins.module_utils._api._jitter_fraction", lambda: 0.0)
     return slept
 
 

@@ -258,7 +258,13 @@ def test_session_is_reused_across_pages(requests_mock, client):
         ({}, None),
         ({"X-RateLimit-Reset": "3"}, 3.0),
         ({"X-RateLimit-Reset": str(int(NOW) + 9)}, 9.0),
-        ({"X-RateLimit-Reset": str(int(NOW) - 9)}, 0.0),
+        ({"X-RateLimit-Reset": str(int(NOW) - 9)}, None),
+        ({"X-RateLimit-Reset": "0"}, None),
+        ({"X-RateLimit-Reset": "-5"}, None),
+        ({"X-RateLimit-Reset": "nan"}, None),
+        ({"X-RateLimit-Reset": "inf"}, None),
+        ({"Retry-After": "0"}, None),
+        ({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, None),
         ({"retry-after": "2", "X-RateLimit-Reset": "5"}, 5.0),
         ({"X-RateLimit-Reset": "soon"}, None),
     ],
@@ -273,3 +279,180 @@ def test_rate_limit_wait(headers, expected):
 )
 def test_api_url_for(api_url, residency, expected):
     assert api_url_for(api_url, residency) == expected
+
+
+# -- hostile conditions (issue 13): each of these failed before the client was hardened --------
+
+
+def test_key_with_trailing_newline_is_stripped_before_use(requests_mock, clock):
+    requests_mock.get(URL + "/v3/ips", json=[])
+    SendGridClient(KEY + "\n", URL, on_behalf_of=" acme\n", sleep=clock.sleep, clock=clock.time).get("/v3/ips")
+    assert requests_mock.last_request.headers["Authorization"] == "Bearer " + KEY
+    assert requests_mock.last_request.headers["on-behalf-of"] == "acme"
+
+
+@pytest.mark.parametrize("bad", ["SG.abc def", "SG.abc\ndef", "SG.abc\tdef", "SG.abc\x00def", "SG.abc\u2019def"])
+def test_key_with_inner_blanks_or_control_characters_is_refused_without_echoing_it(bad):
+    with pytest.raises(ValueError) as info:
+        SendGridClient(bad, URL)
+    assert "api_key" in str(info.value)
+    assert bad not in str(info.value) and repr(bad)[1:-1] not in str(info.value) and "abc" not in str(info.value)
+
+
+def test_every_form_of_the_key_is_redacted(requests_mock, clock):
+    raw = KEY + "\n"
+    client = SendGridClient(raw, URL, sleep=clock.sleep, clock=clock.time)
+    for text in (raw, KEY, repr(raw), repr(KEY), "'Bearer %s'" % repr(raw)[1:-1]):
+        assert KEY not in client.redact("header %s refused" % text)
+
+
+def test_transport_exception_text_is_redacted(requests_mock, client):
+    leaked = "Invalid leading whitespace, reserved character(s), or return character(s) in header value: 'Bearer %s\\n'" % KEY
+    requests_mock.get(URL + "/v3/ips", exc=requests.exceptions.InvalidHeader(leaked))
+    with pytest.raises(NetworkError) as info:
+        client.get("/v3/ips")
+    assert KEY not in str(info.value) and "GET /v3/ips" in str(info.value)
+
+
+@pytest.mark.parametrize("reset", ["0", "-3", "nan", "soon", str(int(NOW) - 30), "inf"])
+def test_429_with_a_useless_reset_backs_off_instead_of_busy_looping(requests_mock, client, clock, reset):
+    requests_mock.get(URL + "/v3/ips", [{"status_code": 429, "json": TOO_MANY, "headers": {"X-RateLimit-Reset": reset}}] * 3 + [{"json": []}])
+    client._random = lambda: 0.0
+    assert client.get("/v3/ips") == []
+    assert clock.sleeps == [1.0, 2.0, 4.0]
+
+
+def test_429_attempts_are_bounded_even_when_every_wait_is_tiny(requests_mock, clock):
+    client = SendGridClient(KEY, URL, rate_limit_timeout=1e9, sleep=clock.sleep, clock=clock.time, random_fraction=lambda: 0.0)
+    requests_mock.get(URL + "/v3/ips", status_code=429, json=TOO_MANY, headers={"Retry-After": "0.001"})
+    with pytest.raises(RateLimitedError) as info:
+        client.get("/v3/ips")
+    assert requests_mock.call_count == _api.RATE_LIMIT_MAX_ATTEMPTS
+    assert "429 %d times" % _api.RATE_LIMIT_MAX_ATTEMPTS in str(info.value)
+
+
+def test_429_waits_carry_a_growing_jitter(requests_mock, clock):
+    client = SendGridClient(KEY, URL, sleep=clock.sleep, clock=clock.time, random_fraction=lambda: 1.0)
+    requests_mock.get(URL + "/v3/ips", [{"status_code": 429, "json": TOO_MANY, "headers": {"X-RateLimit-Reset": "1"}}] * 3 + [{"json": []}])
+    client.get("/v3/ips")
+    assert clock.sleeps == [1.5, 2.0, 3.0]
+    assert client.rate_limit_answers == 3
+
+
+def test_paginate_stops_when_the_server_ignores_offset(requests_mock, client):
+    page = [{"id": n} for n in range(1, 11)]
+    requests_mock.get(URL + "/v3/whitelabel/domains", json=page)
+    assert [d["id"] for d in client.paginate("/v3/whitelabel/domains", limit=10)] == list(range(1, 11))
+    assert requests_mock.call_count == 2
+
+
+def test_paginate_counts_an_object_served_twice_once(requests_mock, client):
+    requests_mock.get(URL + "/v3/whitelabel/domains", [{"json": [{"id": n} for n in range(1, 11)]}, {"json": [{"id": 10}, {"id": 11}]}])
+    assert [d["id"] for d in client.paginate("/v3/whitelabel/domains", limit=10)] == list(range(1, 12))
+
+
+def test_paginate_reads_on_after_a_page_a_server_cap_may_have_cut_short(requests_mock, client):
+    # Asked for 500, served at most 50: the first page is short only because of the cap.
+    requests_mock.get(URL + "/v3/whitelabel/domains", [{"json": [{"id": n} for n in range(50)]}, {"json": [{"id": 50}]}])
+    assert len(list(client.paginate("/v3/whitelabel/domains", limit=500))) == 51
+    assert [r.qs["offset"] for r in requests_mock.request_history] == [["0"], ["50"]]
+
+
+def test_paginate_of_a_handful_is_one_request(requests_mock, client):
+    requests_mock.get(URL + "/v3/whitelabel/domains", json=[{"id": 1}, {"id": 2}])
+    assert len(list(client.paginate("/v3/whitelabel/domains", limit=500))) == 2
+    assert requests_mock.call_count == 1
+
+
+def test_paginate_page_count_is_capped(requests_mock, client, monkeypatch):
+    monkeypatch.setattr(_api, "MAX_PAGES", 3)
+    counter = iter(range(10 ** 6))
+    requests_mock.get(URL + "/v3/ips", json=lambda request, context: [{"ip": "ip-%d" % next(counter)} for _ in range(10)])
+    with pytest.raises(APIError) as info:
+        list(client.paginate("/v3/ips", limit=10))
+    assert "did not end after 3 pages" in str(info.value)
+    assert requests_mock.call_count == 3
+
+
+@pytest.mark.parametrize("answer", [{}, {"result": [{"id": 1}]}, None, "text"])
+def test_a_list_that_is_not_a_list_is_an_error_not_empty(requests_mock, client, answer):
+    if answer is None:
+        requests_mock.get(URL + "/v3/whitelabel/domains", text="")
+    else:
+        requests_mock.get(URL + "/v3/whitelabel/domains", json=answer)
+    with pytest.raises(APIError) as info:
+        list(client.paginate("/v3/whitelabel/domains", {"domain": "example.com"}))
+    assert "GET /v3/whitelabel/domains" in str(info.value) and "HTTP 200" in str(info.value) and "not a list" in str(info.value)
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_redirects_are_not_followed(requests_mock, client, status):
+    requests_mock.post(URL + "/v3/whitelabel/domains", status_code=status, headers={"Location": "https://evil.example.net/v3/whitelabel/domains"})
+    requests_mock.post("https://evil.example.net/v3/whitelabel/domains", status_code=201, json={"id": 1})
+    with pytest.raises(APIError) as info:
+        client.post("/v3/whitelabel/domains", {"domain": "example.com"})
+    assert requests_mock.call_count == 1
+    assert "evil.example.net" in str(info.value) and "HTTP %d" % status in str(info.value)
+
+
+def test_expected_object_of_another_shape_names_the_request(requests_mock, client):
+    requests_mock.get(URL + "/v3/ips/pools/tx", json=[1, 2])
+    with pytest.raises(APIError) as info:
+        client.get("/v3/ips/pools/tx", expect=dict)
+    assert str(info.value).startswith("SendGrid API request GET /v3/ips/pools/tx failed with HTTP 200: expected a JSON object")
+
+
+def test_answer_larger_than_the_cap_is_refused(requests_mock, client, monkeypatch):
+    monkeypatch.setattr(_api, "MAX_BODY_BYTES", 1000)
+    requests_mock.get(URL + "/v3/ips", content=b"[" + b"1," * 2000 + b"1]")
+    with pytest.raises(APIError) as info:
+        client.get("/v3/ips")
+    assert "larger than" in str(info.value) and "GET /v3/ips" in str(info.value)
+
+
+def test_declared_length_over_the_cap_is_refused_before_reading(requests_mock, client):
+    requests_mock.get(URL + "/v3/ips", content=b"[]", headers={"Content-Length": str(400 * 1024 * 1024)})
+    with pytest.raises(APIError) as info:
+        client.get("/v3/ips")
+    assert "larger than" in str(info.value)
+
+
+def test_a_body_trickled_byte_by_byte_ends_at_the_deadline():
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                server.settimeout(0.2)
+                conn, _addr = server.accept()
+            except OSError:
+                continue
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n[")
+            for _ in range(200):  # bounded: at most 200 bytes over 10 s
+                if stop.is_set():
+                    break
+                try:
+                    conn.sendall(b" ")
+                except OSError:
+                    break
+                stop.wait(0.05)
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        client = SendGridClient(KEY, "http://127.0.0.1:%d" % server.getsockname()[1], timeout=0.5, max_retries=0)
+        with pytest.raises(NetworkError) as info:
+            client.get("/v3/ips")
+        assert "took longer than timeout=0.5s" in str(info.value)
+    finally:
+        stop.set()
+        thread.join(5)
+        server.close()

@@ -26,9 +26,15 @@ from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils impor
         ("api_url", "https://", "api_url must be an http:// or https:// URL"),
         ("on_behalf_of", "", "on_behalf_of is empty"),
         ("on_behalf_of", " ", "on_behalf_of is empty"),
-        ("timeout", 0, "timeout must be more than 0 seconds"),
-        ("timeout", -1, "timeout must be more than 0 seconds"),
-        ("rate_limit_timeout", -1, "rate_limit_timeout must be 0 or more seconds"),
+        ("timeout", 0, "timeout must be more than 0 and at most 3600 seconds, got 0"),
+        ("timeout", -1, "timeout must be more than 0 and at most 3600 seconds, got -1"),
+        ("timeout", "inf", "timeout must be a finite number of seconds, got inf"),
+        ("timeout", "nan", "timeout must be a finite number of seconds, got nan"),
+        ("rate_limit_timeout", -1, "rate_limit_timeout must be at least 0 and at most 86400 seconds, got -1"),
+        ("rate_limit_timeout", "nan", "rate_limit_timeout must be a finite number of seconds, got nan"),
+        ("api_key", "SG.one two", "api_key contains blanks inside it"),
+        ("api_key", "SG.one\ntwo", "api_key contains a line break inside it"),
+        ("on_behalf_of", "acme\r\nX-Injected: 1", "on_behalf_of contains a line break inside it"),
         ("name", ["a", "b"], "name must be a string, got a list"),
         ("name", {"a": 1}, "name must be a string, got a mapping"),
         ("ips", [["192.0.2.1"]], "ips must be a list of strings"),
@@ -54,3 +60,20 @@ def test_string_options_accept_scalars():
     check_string_options(spec, {"name": 5, "ips": ["192.0.2.1", 7], "port": [1]})
     with pytest.raises(InputError, match="ips must be a list of strings"):
         check_string_options(spec, {"ips": [{"ip": "192.0.2.1"}]})
+
+
+def test_key_with_a_trailing_line_break_is_used_without_it(run, monkeypatch):
+    from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules import utils
+
+    # The Conversation asserts the header is exactly "Bearer <key>": the line break must be gone.
+    args = {"name": "tx", "api_key": utils.API_KEY + "\n"}
+    result = run(sendgrid_ip_pool, args, [Call("GET", "/v3/ips/pools/tx", 200, {"pool_name": "tx", "ips": []})])
+    assert result["changed"] is False
+
+
+@pytest.mark.parametrize("value, words", [(0, "validate_delay must be at least 1"), (0.5, "validate_delay must be at least 1"), ("nan", "finite")])
+def test_validate_delay_has_a_floor(run, value, words):
+    from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_link_branding
+
+    result = run(sendgrid_link_branding, {"domain": "example.com", "validate_delay": value}, [])
+    assert result["failed"] is True and words in result["msg"] and result["_requests"] == []

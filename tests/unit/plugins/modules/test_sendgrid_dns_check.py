@@ -491,7 +491,8 @@ def test_module_accepts_and_ignores_the_connection_options(run, fake_dns):
     [
         ({"nameservers": ["ns1.example.com"]}, "nameservers must hold IP addresses, got 'ns1.example.com'"),
         ({"port": 0}, "port must be between 1 and 65535"),
-        ({"timeout": 0}, "timeout must be more than 0 seconds"),
+        ({"timeout": 0}, "timeout must be a finite number of seconds, more than 0"),
+        ({"timeout": float("nan")}, "timeout must be a finite number of seconds"),
         ({"records": [{"name": "o1.example.com", "type": "A", "value": "x"}]}, "records[0].value must be an IP address"),
         ({"records": [{"name": "o1.example.com", "type": "cname", "value": "x"}]}, "records"),
     ],

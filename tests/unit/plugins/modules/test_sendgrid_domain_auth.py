@@ -781,7 +781,7 @@ def test_check_mode_replace_writes_nothing(run):
         ({"domain": "example.com", "ips": ["192.0.2.300"]}, "ips must be an IPv4 address"),
         ({"domain": "example.com", "custom_spf": True, "automatic_security": True}, "custom_spf=true needs manual security"),
         ({"domain": "example.com", "subusers": ["a b"]}, "subusers must be a username without spaces"),
-        ({"domain": "example.com", "validate_timeout": -1}, "validate_timeout must be 0 or more"),
+        ({"domain": "example.com", "validate_timeout": -1}, "validate_timeout must be at least 0 and at most 86400 seconds, got -1"),
         ({"domain": "example.com", "subusers": ["shop"], "on_behalf_of": "news"}, "subusers cannot be used with on_behalf_of"),
         ({"domain": "example.com", "subusers": ["shop"], "username": "news"}, "subusers cannot be used with username"),
     ],

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_ip_pool as module
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils import API_KEY, Call, writes
 
@@ -471,3 +473,52 @@ def test_members_as_objects_are_read_as_ips(run):
     result = run(module, {"name": "tx", "ips": ["192.0.2.10", "192.0.2.11"], "purge_ips": True}, [Call("GET", POOL + "/tx", 200, answer)])
     assert result["changed"] is False
     assert result["pool"] == {"name": "tx", "ips": ["192.0.2.10", "192.0.2.11"]}
+
+
+# -- hostile conditions (issue 13) -------------------------------------------------------------
+
+@pytest.mark.parametrize("name", [".", "..", " .. ", "tx\n", "a\tb", "tx\x00"])
+def test_names_that_are_path_steps_or_control_characters_are_refused_before_any_request(run, name):
+    result = run(module, {"name": name}, [])
+    assert result["failed"] is True and result["_requests"] == []
+    assert result["msg"].startswith("name ")
+
+
+def test_new_name_is_checked_the_same_way(run):
+    result = run(module, {"name": "tx", "new_name": ".."}, [])
+    assert result["failed"] is True and result["msg"].startswith("new_name cannot be") and result["_requests"] == []
+
+
+@pytest.mark.parametrize("message", ["pool name tx already exists", "Pool already exists", "duplicate"])
+def test_create_refused_because_another_host_made_the_pool_goes_on_with_it(run, message):
+    result = run(
+        module,
+        {"name": "tx", "ips": ["192.0.2.10"]},
+        [
+            Call("GET", POOL + "/tx", 404, NOT_FOUND),
+            Call("POST", POOL, 400, {"errors": [{"field": "name", "message": message}]}, body={"name": "tx"}),
+            Call("GET", POOL + "/tx", 200, pool("tx")),
+            Call("POST", POOL + "/tx/ips", 201, {"ip": "192.0.2.10"}, body={"ip": "192.0.2.10"}),
+        ],
+    )
+    assert not result.get("failed")
+    assert result["changed"] is True and result["pool"] == {"name": "tx", "ips": ["192.0.2.10"]}
+
+
+def test_create_refused_and_no_pool_on_reading_is_the_refusal(run):
+    result = run(
+        module,
+        {"name": "tx"},
+        [
+            Call("GET", POOL + "/tx", 404, NOT_FOUND),
+            Call("POST", POOL, 400, {"errors": [{"field": "name", "message": "too many pools"}]}, body={"name": "tx"}),
+            Call("GET", POOL + "/tx", 404, NOT_FOUND),
+        ],
+    )
+    assert result["failed"] is True and result["changed"] is False and "too many pools" in result["msg"]
+
+
+def test_pool_answer_of_the_wrong_shape_names_the_request(run):
+    result = run(module, {"name": "tx"}, [Call("GET", POOL + "/tx", 200, [1, 2])])
+    assert result["failed"] is True
+    assert result["msg"].startswith("SendGrid API request GET /v3/ips/pools/tx failed with HTTP 200: expected a JSON object")

@@ -635,7 +635,7 @@ def test_check_mode_delete_writes_nothing(run):
         ({"domain": "example.com", "subdomain": "-links"}, "subdomain is not a valid DNS name"),
         ({"domain": "example.com", "region": "global"}, "region"),
         ({"domain": "example.com", "subusers": ["two words"]}, "subusers must hold subuser usernames"),
-        ({"domain": "example.com", "validate_timeout": -1}, "validate_timeout must be 0 or more"),
+        ({"domain": "example.com", "validate_timeout": -1}, "validate_timeout must be at least 0 and at most 86400 seconds, got -1"),
     ],
 )
 def test_bad_input_fails_before_any_request(run, args, message):

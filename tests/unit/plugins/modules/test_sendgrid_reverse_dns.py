@@ -189,6 +189,8 @@ def test_replace_create_failure_says_the_old_one_is_gone(run):
             lookup(answer=[entry()]),
             Call("DELETE", RDNS + "/11", 204),
             Call("POST", RDNS, 400, error, body={"ip": IP, "domain": "example.org", "subdomain": "mail"}),
+            # A refused create is checked by a read (a parallel run may have made it): there is none.
+            lookup(),
         ],
     )
     assert result["failed"] is True
@@ -523,11 +525,38 @@ def test_no_on_behalf_of_header_by_default(run):
 
 def test_create_error_names_method_path_status_and_message(run):
     error = {"errors": [{"field": "ip", "message": "IP address 192.0.2.10 not found on this account"}]}
-    result = run(module, PRESENT, [lookup(), Call("POST", RDNS, 400, error, body={"ip": IP, "domain": "example.com", "subdomain": "email"})])
+    result = run(module, PRESENT, [lookup(), Call("POST", RDNS, 400, error, body={"ip": IP, "domain": "example.com", "subdomain": "email"}), lookup()])
     assert result["failed"] is True
     assert result["changed"] is False
     assert result["msg"] == "SendGrid API request POST /v3/whitelabel/ips failed with HTTP 400: ip: IP address 192.0.2.10 not found on this account"
     assert API_KEY not in repr(result)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["a reverse DNS record already exists for IP 192.0.2.10", "Duplicate entry", "whitelabel exists", "conflict"],
+)
+def test_create_refused_because_a_parallel_run_made_it_continues_with_that_one(run, message):
+    # The read decides, whatever SendGrid's wording: the record the task asks for exists now.
+    error = {"errors": [{"field": None, "message": message}]}
+    result = run(
+        module,
+        PRESENT,
+        [lookup(), Call("POST", RDNS, 400, error, body={"ip": IP, "domain": "example.com", "subdomain": "email"}), lookup(answer=[entry()])],
+    )
+    assert not result.get("failed") and result["changed"] is False
+    assert result["reverse_dns"]["id"] == 11
+
+
+@pytest.mark.parametrize("answer", [{}, [], {"ip": IP}])
+def test_create_answer_without_an_id_is_an_unknown_outcome_read_again(run, answer):
+    body = {"ip": IP, "domain": "example.com", "subdomain": "email"}
+    found = run(module, PRESENT, [lookup(), Call("POST", RDNS, 201, answer, body=body), lookup(answer=[entry()])])
+    assert not found.get("failed") and found["changed"] is True and found["reverse_dns"]["id"] == 11
+    missing = run(module, PRESENT, [lookup(), Call("POST", RDNS, 201, answer, body=body), lookup()])
+    assert missing["failed"] is True
+    assert "POST /v3/whitelabel/ips failed with HTTP 201" in missing["msg"] and "outcome is unknown" in missing["msg"]
+    assert "None" not in missing["msg"]
 
 
 def test_create_server_error_rereads_and_finds_it_created(run):
