@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import SendGridResource, has_id, missing_items
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, SendGridResource, has_id, missing_items
 
 # An ``eu`` (or ``eu1``...) label in a SendGrid host name: SendGrid says EU-pinned objects point at such hosts.
 EU_LABEL_RE = re.compile(r"(^|[.:\s])eu\d*\.([a-z0-9-]+\.)*sendgrid\.net")
@@ -56,6 +56,11 @@ def describe(objects, detail=None):
     return ", ".join("%s (id %s%s)" % (full_name(obj), obj["id"], detail(obj)) for obj in ordered)
 
 
+def keeper(objects):
+    """The one of several identical objects that every run keeps: the valid one, then the default one, then the lowest id."""
+    return sorted(objects, key=lambda obj: (not obj.get("valid"), not obj.get("default"), obj["id"] if obj["id"] is not None else 0))[0]
+
+
 def differences(current, wanted, names):
     """``name (is X, wanted Y), ...`` for conflict messages."""
     return ", ".join("%s (is %r, wanted %r)" % (name, current[name], wanted[name]) for name in names)
@@ -81,8 +86,71 @@ class BrandingResource(SendGridResource):
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def lookup(self):
+    def candidates(self):
+        """Every object that fits what the task names (one list read), before choosing among them."""
         raise NotImplementedError
+
+    def ambiguity(self, matches):
+        """The ``InputError`` message for several objects that fit the task and differ."""
+        raise NotImplementedError
+
+    def lookup(self):
+        """The object the task names, or ``None``; ``self.duplicates`` are exact copies of it.
+
+        Exact copies (same name, owner and region; left by two runs that created the object at once) are not an
+        error: the same one is chosen every time (see ``keeper``), the others are named in a warning and removed
+        by ``state=absent``. Objects that fit the task but differ are: the task must say which one it means.
+        """
+        matches = self.candidates()
+        self.known_ids = {obj["id"] for obj in matches}
+        self.duplicates = []
+        if len(matches) <= 1:
+            return matches[0] if matches else None
+        if len({self.identity(obj) for obj in matches}) > 1:
+            raise InputError(self.ambiguity(matches))
+        chosen = keeper(matches)
+        self.duplicates = [obj for obj in matches if obj["id"] != chosen["id"]]
+        self.warn(
+            "%d identical %ss %s exist (%s), most likely made by two runs at once; this run uses id %s "
+            "(the valid one, else the default one, else the oldest). Delete the others with the SendGrid UI or "
+            "API, or remove them all with state=absent and create one again"
+            % (len(matches), self.NOUN, full_name(chosen), describe(matches), chosen["id"])
+        )
+        return chosen
+
+    def identity(self, obj):
+        """What makes two objects the same for this task: their full name, owner and region."""
+        return (full_name(obj), obj.get("username"), obj.get("region"))
+
+    def settle_race(self, created):
+        """After a create: remove the exact copies that another run created at the same time, keeping one.
+
+        SendGrid has no idempotency key, so two runs (two hosts of a play, or a re-launched run whose first POST was
+        still in flight) can both create the object. One list read after the create finds them. Only objects that
+        appeared while this run was creating are touched, never one that existed before it read the list; every run
+        that races keeps the same one (``keeper``), so they converge on it.
+        """
+        if self.check_mode or created.get("id") is None:
+            return created
+        appeared = [obj for obj in self.candidates() if obj["id"] not in self.known_ids and obj["id"] != created["id"]]
+        appeared = [obj for obj in appeared if self.identity(obj) == self.identity(created)]
+        if not appeared:
+            return created
+        group = [created] + appeared
+        chosen = keeper(group)
+        removed = []
+        for obj in group:
+            if obj["id"] != chosen["id"]:
+                self.write("DELETE", self.path(obj["id"]), not_found_ok=True)
+                removed.append(obj["id"])
+        self.extra["removed_duplicates"] = sorted(removed)
+        self.warn(
+            "another run created %s %s at the same time as this one: kept id %s, deleted the duplicate(s) %s"
+            % (self.NOUN, full_name(chosen), chosen["id"], ", ".join(str(i) for i in sorted(removed)))
+        )
+        if chosen is created:
+            return created
+        return dict(chosen, subusers=chosen.get("subusers") if chosen.get("subusers") is not None else [])
 
     def from_api(self, raw):
         raise NotImplementedError
@@ -104,9 +172,15 @@ class BrandingResource(SendGridResource):
 
     def post_new(self, body):
         """POST ``body`` once; after a lost answer, read the list again to learn whether SendGrid created it."""
-        return self.write_or_reread(
-            "POST", self.COLLECTION, body, self.lookup, absorb=lambda answer: self.absorb(answer, self.predict(body)), complete=has_id
-        )
+        answered = []
+
+        def absorb(answer):
+            answered.append(True)
+            return self.absorb(answer, self.predict(body))
+
+        created = self.write_or_reread("POST", self.COLLECTION, body, self.lookup, absorb=absorb, complete=has_id)
+        # Found by reading the list again (a lost or empty answer): that read already chose among copies.
+        return self.settle_race(created) if answered else created
 
     def absorb(self, answer, predicted):
         """The object from SendGrid's answer to a write, or ``predicted`` (check mode, empty answers).
@@ -166,4 +240,7 @@ class BrandingResource(SendGridResource):
         return True
 
     def delete(self, current):
-        self.write("DELETE", self.path(current["id"]), not_found_ok=True)
+        for obj in [current] + list(getattr(self, "duplicates", ())):
+            self.write("DELETE", self.path(obj["id"]), not_found_ok=True)
+        if getattr(self, "duplicates", None):
+            self.extra["removed_duplicates"] = sorted(obj["id"] for obj in self.duplicates)

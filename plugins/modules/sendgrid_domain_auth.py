@@ -459,22 +459,25 @@ class DomainAuth(BrandingResource):
 
     # -- reading -----------------------------------------------------------------------------------
 
-    def lookup(self):
-        """The entry the task names, or None. Raises when the name fits several entries."""
+    def candidates(self):
         params = self.params
         entries = list_domains(self.client, params["domain"], params["username"], exclude_subusers=params["username"] is None)
         if params["subdomain"] is not None:
             exact = [e for e in entries if e["subdomain"] == params["subdomain"]]
             if exact or params["state"] == "absent":
                 entries = exact
-        if len(entries) > 1:
-            hint = "none has subdomain %r; " % params["subdomain"] if params["subdomain"] is not None else ""
-            raise InputError(
-                "%s has %d authenticated domains in this account (%s); %sset subdomain to choose one. "
-                "This module keeps one entry per domain and username: delete the others with state=absent"
-                % (params["domain"], len(entries), describe(entries), hint)
-            )
-        return entries[0] if entries else None
+        return entries
+
+    def ambiguity(self, entries):
+        params = self.params
+        if params["subdomain"] is not None:
+            hint = "none has subdomain %r, so this task cannot tell which one it manages; " % params["subdomain"]
+        else:
+            hint = "set subdomain to choose one; "
+        return (
+            "%s has %d authenticated domains in this account (%s); %sthis module keeps one entry per domain and username: "
+            "delete the others (state=absent with their subdomain)" % (params["domain"], len(entries), describe(entries), hint)
+        )
 
     def find(self):
         entry = self.lookup()

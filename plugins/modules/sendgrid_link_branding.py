@@ -339,8 +339,7 @@ class LinkBranding(BrandingResource):
 
     # -- reading -----------------------------------------------------------------------------
 
-    def lookup(self):
-        """The link the task names, or None. Raises when the name fits several links."""
+    def candidates(self):
         params = self.params
         links = list_links(self.client)
         matches = [
@@ -358,12 +357,14 @@ class LinkBranding(BrandingResource):
             in_region = [link for link in matches if link["region"] == params["region"]]
             if in_region:
                 matches = in_region
-        if len(matches) > 1:
-            raise InputError(
-                "domain %s has %d branded links (%s); set subdomain to choose one"
-                % (params["domain"], len(matches), describe(matches, detail=lambda link: ", region %s" % link["region"]))
-            )
-        return matches[0] if matches else None
+        return matches
+
+    def ambiguity(self, matches):
+        params = self.params
+        hint = "set subdomain to choose one" if params["subdomain"] is None else "set region to choose one"
+        return "domain %s has %d branded links (%s); %s" % (
+            params["domain"], len(matches), describe(matches, detail=lambda link: ", region %s" % link["region"]), hint
+        )
 
     def find(self):
         link = self.lookup()

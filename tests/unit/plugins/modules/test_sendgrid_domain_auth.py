@@ -97,6 +97,7 @@ def test_create_automatic_security(run):
         [
             listed(),
             Call("POST", D, 201, auto(default=True), body={"domain": "example.com", "subdomain": "em", "default": True, "automatic_security": True}),
+            listed(auto(default=True)),  # the list again after the create: a run that raced shows up here
         ],
     )
     assert result["changed"] is True
@@ -152,6 +153,7 @@ def test_create_manual_security_with_custom_spf_ips_and_selector(run):
                     "automatic_security": False,
                 },
             ),
+            listed(created),  # the list again after the create: a run that raced shows up here
         ],
     )
     assert result["changed"] is True
@@ -173,6 +175,7 @@ def test_create_without_subdomain_lets_sendgrid_choose(run):
         [
             listed(),
             Call("POST", D, 201, auto(subdomain="em4321", eu=True), body={"domain": "example.com", "region": "eu", "automatic_security": True}),
+            listed(auto(subdomain="em4321", eu=True)),  # the list again after the create: a run that raced shows up here
         ],
     )
     assert result["domain"]["subdomain"] == "em4321"
@@ -186,6 +189,7 @@ def test_create_then_validate_then_associate(run):
         [
             listed(),
             Call("POST", D, 201, auto(), body={"domain": "example.com", "subdomain": "em", "automatic_security": True}),
+            listed(auto()),  # the list again after the create: a run that raced shows up here
             Call("POST", VALIDATE, 200, validation(True, mail_cname=True, dkim1=True, dkim2=True)),
             Call("POST", D + "/1001/subuser:add", 201, auto(subusers=["shop"]), body={"username": "shop"}),
             Call("POST", D + "/1001/subuser:add", 201, auto(subusers=["shop", "news"]), body={"username": "news"}),
@@ -205,6 +209,7 @@ def test_create_adds_an_ip_the_answer_lacks(run):
         [
             listed(),
             Call("POST", D, 201, auto(), body={"domain": "example.com", "subdomain": "em", "ips": ["192.0.2.10"], "automatic_security": True}),
+            listed(auto()),  # the list again after the create: a run that raced shows up here
             Call("POST", D + "/1001/ips", 200, auto(ips=["192.0.2.10"]), body={"ip": "192.0.2.10"}),
         ],
     )
@@ -586,6 +591,7 @@ def test_replace_deletes_and_creates_keeping_unset_settings(run):
                 created,
                 body={"domain": "example.com", "subdomain": "em", "default": True, "ips": ["192.0.2.1"], "region": "global", "automatic_security": False},
             ),
+            listed(created),  # the list again after the create: a run that raced shows up here
         ],
         diff=True,
     )
@@ -611,6 +617,7 @@ def test_replace_of_a_subdomain_change(run):
                 auto(id=1002, subdomain="mail"),
                 body={"domain": "example.com", "subdomain": "mail", "region": "global", "automatic_security": True},
             ),
+            listed(auto(id=1002, subdomain="mail")),  # the list again after the create: a run that raced shows up here
         ],
     )
     assert result["domain"]["id"] == 1002
@@ -809,6 +816,7 @@ def test_domain_filter_is_a_search_not_an_equality_test(run):
         [
             listed(auto(id=1, domain="mail.example.com"), auto(id=2, domain="example.com.au")),
             Call("POST", D, 201, auto(id=3), body={"domain": "example.com", "subdomain": "em", "automatic_security": True}),
+            listed(auto(id=3)),  # the list again after the create: a run that raced shows up here
         ],
     )
     assert result["changed"] is True
@@ -846,6 +854,7 @@ def test_username_filter_then_exact_match(run):
         [
             listed(auto(id=1, username="bobby"), query=query),
             Call("POST", D, 201, auto(id=2, username="bob"), body={"domain": "example.com", "username": "bob", "automatic_security": True}),
+            listed(auto(id=2, username="bob"), query=query),  # the list again after the create: a run that raced shows up here
         ],
     )
     assert result["changed"] is True
@@ -863,7 +872,77 @@ def test_on_behalf_of_header_is_sent(run):
     result = run(
         module,
         {"domain": "example.com", "subdomain": "em", "on_behalf_of": "shop"},
-        [listed(), Call("POST", D, 201, auto(username="shop"), body={"domain": "example.com", "subdomain": "em", "automatic_security": True})],
+        [
+            listed(),
+            Call("POST", D, 201, auto(username="shop"), body={"domain": "example.com", "subdomain": "em", "automatic_security": True}),
+            listed(auto(username="shop")),  # the list again after the create: a run that raced shows up here
+        ],
     )
-    assert [headers.get("on-behalf-of") for headers in result["_request_headers"]] == ["shop", "shop"]
+    assert [headers.get("on-behalf-of") for headers in result["_request_headers"]] == ["shop", "shop", "shop"]
     assert API_KEY not in repr({k: v for k, v in result.items() if k != "_request_headers"})
+
+
+# -- creates under concurrency (issue 13) --------------------------------------------------------
+
+CREATE_EM = {"domain": "example.com", "subdomain": "em", "automatic_security": True}
+
+
+def test_a_copy_another_run_created_at_the_same_time_is_removed(run, warnings):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em"},
+        [
+            listed(),
+            Call("POST", D, 201, auto(id=1001), body=CREATE_EM),
+            listed(auto(id=1001), auto(id=1002)),
+            Call("DELETE", D + "/1002", 204),
+        ],
+    )
+    assert result["changed"] is True and result["domain"]["id"] == 1001
+    assert result["removed_duplicates"] == [1002]
+    assert any("kept id 1001" in w and "1002" in w for w in warnings)
+
+
+def test_the_run_whose_copy_is_newer_removes_its_own_and_reports_the_older(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em"},
+        [
+            listed(),
+            Call("POST", D, 201, auto(id=1002), body=CREATE_EM),
+            listed(auto(id=1001), auto(id=1002)),
+            Call("DELETE", D + "/1002", 204),
+        ],
+    )
+    assert result["domain"]["id"] == 1001 and result["removed_duplicates"] == [1002]
+
+
+def test_an_entry_that_is_not_a_copy_is_never_removed_by_the_race_check(run):
+    # Another entry of the domain appeared meanwhile, with another subdomain: not a copy, not this run's business.
+    other = auto(id=900, subdomain="other")
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em"},
+        [listed(), Call("POST", D, 201, auto(id=1001), body=CREATE_EM), listed(other, auto(id=1001))],
+    )
+    assert result["domain"]["id"] == 1001 and "removed_duplicates" not in result
+
+
+def test_identical_copies_found_are_chosen_deterministically_with_a_warning(run, warnings):
+    result = run(module, {"domain": "example.com", "subdomain": "em"}, [listed(auto(id=1003), auto(id=1002, valid=True), auto(id=1001))])
+    assert result["changed"] is False and result["domain"]["id"] == 1002
+    assert any("3 identical authenticated domains em.example.com" in w and "uses id 1002" in w for w in warnings)
+
+
+def test_absent_removes_every_identical_copy(run, warnings):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "state": "absent"},
+        [listed(auto(id=1001), auto(id=1002)), Call("DELETE", D + "/1001", 204), Call("DELETE", D + "/1002", 204)],
+    )
+    assert result["changed"] is True and result["removed_duplicates"] == [1002]
+
+
+def test_entries_that_differ_still_need_a_subdomain_and_the_hint_says_so(run):
+    result = run(module, {"domain": "example.com"}, [listed(auto(id=1001, subdomain="em1"), auto(id=1002, subdomain="em2"))])
+    assert result["failed"] is True and "set subdomain to choose one" in result["msg"]

@@ -80,6 +80,7 @@ def test_create(run):
         [
             Call("GET", LINKS, json=[OTHER], query=LIST),
             Call("POST", LINKS, 201, link(7, default=True), body={"domain": "example.com", "subdomain": "links", "default": True}),
+            Call("GET", LINKS, 200, [link(7, default=True)], query=LIST),  # the list again after the create: a run that raced shows up here
         ],
         diff=True,
     )
@@ -107,6 +108,7 @@ def test_create_without_subdomain_lets_sendgrid_choose(run):
         [
             Call("GET", LINKS, json=[], query=LIST),
             Call("POST", LINKS, 201, link(7, subdomain="url1234", region="eu"), body={"domain": "example.com", "region": "eu"}),
+            Call("GET", LINKS, 200, [link(7, subdomain="url1234", region="eu")], query=LIST),  # the list again after the create: a run that raced shows up here
         ],
     )
     assert result["changed"] is True
@@ -360,6 +362,7 @@ def test_new_link_is_validated_before_subusers_are_associated(run):
         [
             Call("GET", LINKS, json=[], query=LIST),
             Call("POST", LINKS, 201, link(7), body={"domain": "example.com", "subdomain": "links"}),
+            Call("GET", LINKS, 200, [link(7)], query=LIST),  # the list again after the create: a run that raced shows up here
             Call("POST", LINKS + "/7/validate", 200, validation(True)),
             Call("POST", LINKS + "/7/subuser", 200, link(7, valid=True), body={"username": "shop"}),
         ],
@@ -394,6 +397,7 @@ def test_new_link_with_deferred_subusers_is_created_without_associations(run):
         [
             Call("GET", LINKS, json=[], query=LIST),
             Call("POST", LINKS, 201, link(7), body={"domain": "example.com", "subdomain": "links"}),
+            Call("GET", LINKS, 200, [link(7)], query=LIST),  # the list again after the create: a run that raced shows up here
         ],
     )
     assert result["changed"] is True
@@ -445,6 +449,7 @@ def test_region_conflict_with_replace_deletes_and_creates_keeping_default(run):
                 link(9, default=True, region="eu"),
                 body={"domain": "example.com", "subdomain": "links", "default": True, "region": "eu"},
             ),
+            Call("GET", LINKS, 200, [link(9, default=True, region="eu")], query=LIST),  # the list again after the create: a run that raced shows up here
         ],
         diff=True,
     )
@@ -652,3 +657,29 @@ def test_on_behalf_of_is_sent_and_key_is_not_shown(run):
     )
     assert result["_request_headers"][0]["on-behalf-of"] == "shop"
     assert API_KEY not in repr({k: v for k, v in result.items() if not k.startswith("_")})
+
+
+def test_a_link_another_run_created_at_the_same_time_is_removed(run, warnings):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "links"},
+        [
+            Call("GET", LINKS, json=[OTHER], query=LIST),
+            Call("POST", LINKS, 201, link(8), body={"domain": "example.com", "subdomain": "links"}),
+            Call("GET", LINKS, 200, [OTHER, link(7), link(8)], query=LIST),
+            Call("DELETE", LINKS + "/8", 204),
+        ],
+    )
+    assert result["changed"] is True and result["link"]["id"] == 7 and result["removed_duplicates"] == [8]
+    assert any("kept id 7" in w for w in warnings)
+
+
+def test_identical_links_are_chosen_deterministically_and_absent_removes_them(run, warnings):
+    found = run(module, {"domain": "example.com", "subdomain": "links"}, [Call("GET", LINKS, json=[link(9), link(8, default=True)], query=LIST)])
+    assert found["changed"] is False and found["link"]["id"] == 8 and warnings
+    gone = run(
+        module,
+        {"domain": "example.com", "subdomain": "links", "state": "absent"},
+        [Call("GET", LINKS, json=[link(9), link(8)], query=LIST), Call("DELETE", LINKS + "/8", 204), Call("DELETE", LINKS + "/9", 204)],
+    )
+    assert gone["changed"] is True and gone["removed_duplicates"] == [9]
