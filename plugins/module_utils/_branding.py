@@ -118,6 +118,28 @@ class BrandingResource(SendGridResource):
         )
         return chosen
 
+    def default_holder(self):
+        """The object of this kind that is the account's default now (``None`` when none or unknown)."""
+        return None
+
+    def warn_default_taken(self, current):
+        """Before a write that makes the task's object the default: name the object that loses the flag.
+
+        SendGrid keeps one default per account and moves the flag silently, so two configurations that both ask for
+        ``default: true`` would take it from each other on every run without anyone noticing.
+        """
+        if self.params.get("default") is not True or (current is not None and current.get("default")):
+            return
+        holder = self.default_holder()
+        if holder is not None and (current is None or holder["id"] != current["id"]):
+            self.warn(
+                "default=true %s the default flag from %s %s (id %s)%s; if another task or play sets that one as the "
+                "default, the two take it from each other on every run"
+                % ("would take" if self.check_mode else "takes", self.NOUN, full_name(holder), holder["id"],
+                   " of the same domain" if holder.get("domain") == self.params.get("domain") else "")
+            )
+            self.extra["default_taken_from"] = {"id": holder["id"], "name": full_name(holder)}
+
     def identity(self, obj):
         """What makes two objects the same for this task: their full name, owner and region."""
         return (full_name(obj), obj.get("username"), obj.get("region"))

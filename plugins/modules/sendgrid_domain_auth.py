@@ -387,6 +387,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import 
     BrandingResource,
     describe,
     differences,
+    first_object,
     full_name,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._domain_auth import (
@@ -510,6 +511,8 @@ class DomainAuth(BrandingResource):
         return self.create_from(self.create_body({}))
 
     def create_from(self, body):
+        if body.get("default") and self.params["default"]:
+            self.warn_default_taken(None)
         entry = self.post_new(body)
         entry = self.reconcile_ips(entry)
         return self.finish(entry)
@@ -560,9 +563,16 @@ class DomainAuth(BrandingResource):
             % (full_name(current), current["id"], ", ".join(part for part in what if part))
         )
 
+    def default_holder(self):
+        # Without ?domain= SendGrid answers the account's default domain (an empty object when there is none).
+        holder = first_object(self.client.get(DOMAINS + "/default", not_found_ok=True))
+        return from_api(holder) if holder is not None and holder.get("default") else None
+
     def patch(self, current, fields):
         if not fields:
             return current
+        if "default" in fields:
+            self.warn_default_taken(current)
         body = {name: self.params[name] for name in fields}
         answer = self.write("PATCH", self.path(current["id"]), body)
         return self.absorb(answer, dict(current, **body))

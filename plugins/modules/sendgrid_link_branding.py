@@ -342,6 +342,8 @@ class LinkBranding(BrandingResource):
     def candidates(self):
         params = self.params
         links = list_links(self.client)
+        # The whole account's links: which one is the default is known without another request.
+        self.account_links = [from_api(raw) for raw in links]
         matches = [
             link
             for link in (from_api(raw) for raw in links)
@@ -358,6 +360,10 @@ class LinkBranding(BrandingResource):
             if in_region:
                 matches = in_region
         return matches
+
+    def default_holder(self):
+        defaults = [link for link in getattr(self, "account_links", ()) if link["default"]]
+        return defaults[0] if defaults else None
 
     def ambiguity(self, matches):
         params = self.params
@@ -405,6 +411,8 @@ class LinkBranding(BrandingResource):
             body["default"] = default
         if params["region"] is not None:
             body["region"] = params["region"]
+        if params["default"] and keep_default is None:
+            self.warn_default_taken(None)
         link = dict(self.post_new(body), subusers=[])
         return self.finish(link)
 
@@ -423,6 +431,7 @@ class LinkBranding(BrandingResource):
             return self.create(keep_default=current["default"])
         link = current
         if "default" in changed:
+            self.warn_default_taken(link)
             answer = self.write("PATCH", self.path(link["id"]), {"default": params["default"]})
             link = self.absorb(answer, dict(link, default=params["default"]))
         return self.finish(link)

@@ -268,7 +268,21 @@ def test_records_are_emailed_to_the_dns_team_once(simulator, playbook, tmp_path)
     simulator.clear_requests()
     second = ok(playbook(SETUP, extra_vars=variables))
     assert [r for r in api_requests(simulator) if r["path"] == "/v3/whitelabel/dns/email"] == []
-    assert role_results(second, "Email the DNS records for %s" % domain)[0]["status"] == "skipped"
+    assert role_results(second, "Email the DNS records of the sender")[0]["status"] == "skipped"
+    # ... and the summary says so, with what to do when the first run was interrupted before its email.
+    assert any("records NOT emailed by this run" in line and "sender_setup_dns_email_resend=true" in line for line in summary(second))
+
+
+def test_records_not_emailed_by_an_interrupted_first_run_are_sent_with_resend(simulator, playbook, tmp_path):
+    # The first run was killed after creating the domain and link and before its email task: no email went out.
+    domain = "interrupted.example.net"
+    variables = {"sender_setup_domain": domain, "sender_setup_dns_email": "dns-team@example.net"}
+    ok(playbook(SETUP, extra_vars={"sender_setup_domain": domain}))
+    simulator.clear_requests()
+    resent = ok(playbook(SETUP, extra_vars=dict(variables, sender_setup_dns_email_resend=True)))
+    emails = [r for r in api_requests(simulator) if r["path"] == "/v3/whitelabel/dns/email"]
+    assert len(emails) == 1 and {"domain_id", "link_id"} <= set(emails[0]["body"])
+    assert any(line.startswith("DNS email       records emailed to dns-team@example.net") for line in summary(resent))
 
 
 def test_bad_input_is_refused_before_any_request(simulator, playbook, tmp_path):

@@ -96,6 +96,7 @@ def test_create_automatic_security(run):
         {"domain": "Example.COM.", "subdomain": "em", "default": True},
         [
             listed(),
+            Call("GET", D + "/default", 200, {}),
             Call("POST", D, 201, auto(default=True), body={"domain": "example.com", "subdomain": "em", "default": True, "automatic_security": True}),
             listed(auto(default=True)),  # the list again after the create: a run that raced shows up here
         ],
@@ -340,10 +341,21 @@ def test_default_is_sent_only_when_it_differs(run):
     result = run(
         module,
         {"domain": "example.com", "subdomain": "em", "default": True},
-        [listed(auto()), Call("PATCH", D + "/1001", 200, [auto(default=True)], body={"default": True})],
+        [listed(auto()), Call("GET", D + "/default", 200, {}), Call("PATCH", D + "/1001", 200, [auto(default=True)], body={"default": True})],
     )
     assert result["changed"] is True
     assert result["domain"]["default"] is True
+
+
+def test_default_taken_from_another_domain_is_named_in_a_warning(run, warnings):
+    other = auto(id=900, domain="example.org", subdomain="mail", default=True)
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "default": True},
+        [listed(auto()), Call("GET", D + "/default", 200, other), Call("PATCH", D + "/1001", 200, auto(default=True), body={"default": True})],
+    )
+    assert result["default_taken_from"] == {"id": 900, "name": "mail.example.org"}
+    assert any("takes the default flag from authenticated domain mail.example.org (id 900)" in w for w in warnings)
 
 
 def test_patch_answer_array_per_spec_or_object_both_work(run):
@@ -719,7 +731,7 @@ def test_check_mode_create_predicts_and_writes_nothing(run):
     result = run(
         module,
         {"domain": "example.com", "subdomain": "em", "default": True, "ips": ["192.0.2.1"], "validate": True, "subusers": ["shop"]},
-        [listed()],
+        [listed(), Call("GET", D + "/default", 200, {})],
         check_mode=True,
         diff=True,
     )

@@ -683,3 +683,17 @@ def test_identical_links_are_chosen_deterministically_and_absent_removes_them(ru
         [Call("GET", LINKS, json=[link(9), link(8)], query=LIST), Call("DELETE", LINKS + "/8", 204), Call("DELETE", LINKS + "/9", 204)],
     )
     assert gone["changed"] is True and gone["removed_duplicates"] == [9]
+
+
+def test_default_taken_from_another_link_is_named_without_another_request(run, warnings):
+    # OTHER (click.example.org) is the account's default; the list read already says so.
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "links", "default": True},
+        [
+            Call("GET", LINKS, json=[OTHER, link(7)], query=LIST),
+            Call("PATCH", LINKS + "/7", 200, link(7, default=True), body={"default": True}),
+        ],
+    )
+    assert result["default_taken_from"] == {"id": 5, "name": "click.example.org"}
+    assert any("takes the default flag from link branding click.example.org (id 5)" in w for w in warnings)
