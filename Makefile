@@ -7,6 +7,7 @@
 #   make lint         antsibull-changelog lint, ruff check, yamllint, mypy, ansible-lint
 #   make demo         python -m tests.tools.demo
 #   make perf         the benchmark: python -m tests.perf, writes docs/performance.md (not part of make test; PERF_ARGS=...)
+#   make reliability-report  tests/reliability, then docs/reliability.md from that run (make test never rewrites it)
 #   make venv         only (re)build .venv when requirements-dev.txt changed
 #   make clean        remove .build/ and caches (keeps .venv);  make distclean  also removes .venv
 #
@@ -28,10 +29,10 @@ HARNESS := bash tests/tools/harness.sh
 RELEASE := bash tests/tools/release.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help test sanity units integration pytest lint demo perf venv link clean distclean docs docs-screenshots artifact matrix
+.PHONY: help test sanity units integration pytest lint demo perf reliability-report venv link clean distclean docs docs-screenshots artifact matrix
 
 help:
-	@sed -n '3,18p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
+	@sed -n '3,19p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
 
 test:
 	@$(HARNESS) test
@@ -56,6 +57,9 @@ demo:
 
 perf:
 	@$(HARNESS) perf
+
+reliability-report:
+	@$(HARNESS) reliability_report
 
 venv:
 	@$(HARNESS) venv

@@ -94,7 +94,7 @@ options:
     default: 0
   validate_delay:
     description:
-      - Seconds to wait between two validation requests, at least V(1) (and at most V(86400)).
+      - Seconds to wait between two validation requests, at least V(0.1) (and at most V(86400)).
     type: float
     default: 10
   validate_failure:

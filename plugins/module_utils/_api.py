@@ -285,9 +285,11 @@ class SendGridClient:
 
         A page that is not a list is an error (never read as "no items"). The list ends with a page that
         has fewer items than ``MIN_PLAUSIBLE_PAGE_CAP`` (no server-side page cap can have cut it short), an
-        empty page, or a page that adds no item not seen before (a server that ignores ``offset`` serves the
-        same page again). A page that is shorter than ``limit`` but not that short may have been capped by
-        the server, so the next page is read from where it ended. Items are de-duplicated by ``key(item)``
+        empty page, a page that adds no item not seen before (a server that ignores ``offset`` serves the
+        same page again), or a page shorter than an earlier one (every page but the last has the server's page
+        size). A first page that is shorter than ``limit`` but not that short may have been capped by the server,
+        so the next page is read from where it ended: the common filtered lookup (a handful of items) stays at one
+        request, and a capped server cannot make a lookup miss an object and create a duplicate. Items are de-duplicated by ``key(item)``
         (default: their ``id``, else their ``ip``/``name``); more than ``MAX_PAGES`` pages is an error.
 
         ``offset=False`` is for lists that take only ``limit`` (link branding): one request with the
@@ -297,6 +299,7 @@ class SendGridClient:
         key = key or _item_key
         seen = set()
         start = 0
+        page_size = None
         for _page_number in range(MAX_PAGES):
             page_query = dict(query, limit=limit)
             if offset:
@@ -322,8 +325,11 @@ class SendGridClient:
                 yield item
             if not offset or not page or new == 0:
                 return
-            if len(page) < min(limit, MIN_PLAUSIBLE_PAGE_CAP):
+            # Every page but the last has exactly the server's page size. Before a page has shown that size, only a
+            # page too short to be any plausible cap ends the list; after, a page shorter than it does.
+            if len(page) < (min(limit, MIN_PLAUSIBLE_PAGE_CAP) if page_size is None else page_size):
                 return
+            page_size = max(page_size or 0, len(page))
             start += len(page)
         raise UnexpectedAnswer(
             "GET", path, None,

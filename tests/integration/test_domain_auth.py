@@ -68,11 +68,14 @@ def test_life_cycle_with_reruns_that_write_nothing(simulator, playbook):
     others = domains(simulator)
     assert [d for _a, d, _s in others] == ["example.com.au", "mail.example.com"]
 
-    # Create: one GET (the filtered list), one POST.
+    # Create: the filtered list, which domain is the default now (default=true takes the flag from it), one POST,
+    # and the list again (a copy made by a parallel run would show up there).
     simulator.clear_requests()
     created = ok(playbook(auth(MANUAL), diff=True)).task("auth")
     assert created["changed"] is True
-    assert [(r["method"], r["path"]) for r in api_requests(simulator)] == [("GET", DOMAINS), ("POST", DOMAINS)]
+    assert [(r["method"], r["path"]) for r in api_requests(simulator)] == [
+        ("GET", DOMAINS), ("GET", DOMAINS + "/default"), ("POST", DOMAINS), ("GET", DOMAINS)
+    ]
     assert api_requests(simulator)[0]["query"] == {"domain": "example.com", "exclude_subusers": "true", "limit": "500", "offset": "0"}
     domain_id = created["domain"]["id"]
     assert created["domain"]["custom_dkim_selector"] == "sg1"

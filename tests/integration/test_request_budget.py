@@ -21,7 +21,9 @@ from tests.perf import scenarios
 # scenario -> (reads, writes). The target is one read per managed object (scenarios.MANAGED_OBJECTS = 6)
 # and no write for a run with nothing to do.
 BUDGET = {
-    "setup": (10, 13),
+    # 13 reads: since issue 13, one list read after each create (domain, link) finds copies a parallel run made, and
+    # a create with default=true reads which domain loses the flag.
+    "setup": (13, 13),
     "rerun": (6, 0),
     "check": (6, 0),
     "audit": (6, 0),

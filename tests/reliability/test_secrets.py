@@ -28,7 +28,7 @@ B = "203.0.113.11"
 DEMO_IPS = ["192.0.2.10", "192.0.2.11"]
 M = "mailops.sendgrid."
 TOUR_DOMAIN = "tour.example.com"
-VALIDATE = {"validate": True, "validate_failure": "warn", "validate_delay": 0}
+VALIDATE = {"validate": True, "validate_failure": "warn", "validate_delay": 0.1}
 
 
 def fault(**spec):

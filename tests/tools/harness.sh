@@ -3,7 +3,7 @@
 #
 #   tests/tools/harness.sh STAGE...
 #
-# Stages: venv, link, lint, sanity, units, integration, pytest (units + integration), demo, perf,
+# Stages: venv, link, lint, sanity, units, integration, pytest (units + integration), demo, perf, reliability_report,
 #         test (venv, link, lint, sanity, pytest, with a summary), clean.
 #
 # Environment knobs (all optional):
@@ -208,6 +208,8 @@ run_pytest() {
 }
 
 stage_units() { run_pytest units optional "${UNIT_DIRS[@]}"; }
+# The only command that rewrites docs/reliability.md (make test leaves tracked files alone).
+stage_reliability_report() { MAILOPS_WRITE_RELIABILITY_REPORT=1 run_pytest reliability required tests/reliability; }
 stage_integration() { run_pytest integration optional "${INTEGRATION_DIRS[@]}"; }
 stage_pytest() { run_pytest pytest required "${UNIT_DIRS[@]}" "${INTEGRATION_DIRS[@]}"; }
 
@@ -276,7 +278,7 @@ main() {
         case "$stage" in
             venv) run_stage venv ;;
             link) stage_link ;;
-            lint | sanity | units | integration | pytest | demo | perf)
+            lint | sanity | units | integration | pytest | demo | perf | reliability_report)
                 run_stage venv
                 stage_link
                 export_env
@@ -292,7 +294,7 @@ main() {
                 printf '\nmake test: all stages passed in %ss: %s\n' "$((SECONDS - SUITE_START))" "${SUMMARY[*]}"
                 ;;
             clean | distclean) "stage_$stage" ;;
-            *) die "unknown stage '$stage' (venv, link, lint, sanity, units, integration, pytest, test, demo, perf, clean, distclean)" ;;
+            *) die "unknown stage '$stage' (venv, link, lint, sanity, units, integration, pytest, test, demo, perf, reliability_report, clean, distclean)" ;;
         esac
     done
 }

@@ -456,3 +456,16 @@ def test_a_body_trickled_byte_by_byte_ends_at_the_deadline():
         stop.set()
         thread.join(5)
         server.close()
+
+
+def test_paginate_a_short_page_after_a_full_one_is_the_last(requests_mock, client):
+    requests_mock.get(URL + "/v3/whitelabel/domains", [{"json": [{"id": n} for n in range(20)]}, {"json": [{"id": n} for n in range(20, 39)]}])
+    assert len(list(client.paginate("/v3/whitelabel/domains", limit=20))) == 39
+    assert requests_mock.call_count == 2
+
+
+def test_paginate_a_capped_server_is_read_to_the_end_at_its_page_size(requests_mock, client):
+    pages = [[{"id": n} for n in range(start, min(start + 50, 120))] for start in (0, 50, 100)]
+    requests_mock.get(URL + "/v3/whitelabel/domains", [{"json": page} for page in pages])
+    assert len(list(client.paginate("/v3/whitelabel/domains", limit=500))) == 120
+    assert [r.qs["offset"] for r in requests_mock.request_history] == [["0"], ["50"], ["100"]]

@@ -71,7 +71,7 @@ def test_key_with_a_trailing_line_break_is_used_without_it(run, monkeypatch):
     assert result["changed"] is False
 
 
-@pytest.mark.parametrize("value, words", [(0, "validate_delay must be at least 1"), (0.5, "validate_delay must be at least 1"), ("nan", "finite")])
+@pytest.mark.parametrize("value, words", [(0, "validate_delay must be at least 0.1"), (0.05, "validate_delay must be at least 0.1"), ("nan", "finite")])
 def test_validate_delay_has_a_floor(run, value, words):
     from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_link_branding
 
