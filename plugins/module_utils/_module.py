@@ -354,7 +354,9 @@ class SendGridModule:
 
         ``resource`` (when given) tells a failure whether something was already written.
         """
-        changed = lambda: bool(resource is not None and resource.changed)  # noqa: E731
+        def changed():
+            return bool(resource is not None and resource.changed)
+
         try:
             result = work()
         except InputError as exc:

@@ -469,7 +469,8 @@ class DomainAuth(BrandingResource):
                 entries = exact
         return entries
 
-    def ambiguity(self, entries):
+    def ambiguity(self, matches):
+        entries = matches
         params = self.params
         if params["subdomain"] is not None:
             hint = "none has subdomain %r, so this task cannot tell which one it manages; " % params["subdomain"]

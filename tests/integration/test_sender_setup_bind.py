@@ -4,36 +4,23 @@
 
 """The sender_setup role against a real DNS server: BIND 9 with TSIG dynamic updates.
 
-The role publishes with ``sender_setup_dns_mode: nsupdate`` (community.general.nsupdate), checks the records
-on that BIND with sendgrid_dns_check, and asks SendGrid to validate. The simulator runs in its own process with
-``--dns-server`` pointing at the BIND, so validation is decided by real DNS answers.
-
-community.general is not a dependency of the collection, and Galaxy is not reachable from the test machines: the
-``community_general`` fixture takes it from PyPI's ``ansible`` package (which ships it), downloaded once into
-.build/cache with ``pip download --no-deps``, of which only ``ansible_collections/community/general`` is
-extracted and put on ANSIBLE_COLLECTIONS_PATH for these runs only. The other tests never see it, so an
-accidental dependency of the collection on community.general cannot hide there.
+The role publishes with ``sender_setup_dns_mode: nsupdate`` (mailops.sendgrid.sendgrid_dns_publish: a merged
+RFC 2136 update), checks the records on that BIND with sendgrid_dns_check, and asks SendGrid to validate. The
+simulator runs in its own process with ``--dns-server`` pointing at the BIND, so validation is decided by real DNS
+answers. How publishing treats records that are already in the zone is tested in test_dns_publish_bind.py.
 """
 
 from __future__ import annotations
 
-import fcntl
-import os
 import shutil
 import subprocess
-import sys
-import tempfile
-import zipfile
-from pathlib import Path
 
 import pytest
 
 from tests.integration import bind
-from tests.integration.conftest import collections_path
 from tests.integration.test_sender_setup import (
     IPS,
     PARENT_ID,
-    REPO,
     SETUP,
     api_requests,
     no_change_reads,
@@ -45,57 +32,9 @@ from tests.integration.test_sender_setup import (
 )
 from tests.simulator.control import start_simulator
 
-# The ansible package release whose community.general the nsupdate publisher is tested with.
-ANSIBLE_PACKAGE = "ansible==12.3.0"
-CACHE = REPO / ".build" / "cache"
-COMMUNITY_GENERAL = CACHE / ("%s-community.general" % ANSIBLE_PACKAGE.replace("==", "-"))
-MEMBER_PREFIX = "ansible_collections/community/general/"
-
 DOMAIN = "bind-sender.example.com"
 MANUAL_DOMAIN = "bind-manual.example.org"
 POOL = "sender-it-pool"
-
-
-def unavailable(reason):
-    if bind.in_ci():
-        pytest.fail("CI=true, so this test must run, but %s" % reason, pytrace=False)
-    pytest.skip(reason)
-
-
-def install_community_general():
-    """The collections dir holding community.general (downloaded and extracted on first use)."""
-    manifest = COMMUNITY_GENERAL / MEMBER_PREFIX / "MANIFEST.json"
-    if manifest.exists():
-        return COMMUNITY_GENERAL
-    CACHE.mkdir(parents=True, exist_ok=True)
-    with open(CACHE / "community.general.lock", "w", encoding="utf-8") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # pytest-xdist workers: one download
-        if manifest.exists():
-            return COMMUNITY_GENERAL
-        with tempfile.TemporaryDirectory(dir=CACHE) as scratch:
-            proc = subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--dest", scratch, ANSIBLE_PACKAGE],
-                capture_output=True,
-                text=True,
-                timeout=600,
-                check=False,
-            )
-            wheels = list(Path(scratch).glob("ansible-*.whl"))
-            if proc.returncode != 0 or len(wheels) != 1:
-                unavailable("community.general could not be had: pip download %s failed: %s" % (ANSIBLE_PACKAGE, (proc.stdout + proc.stderr)[-1500:]))
-            extracted = Path(scratch) / "collections"
-            with zipfile.ZipFile(wheels[0]) as wheel:
-                wheel.extractall(extracted, members=[name for name in wheel.namelist() if name.startswith(MEMBER_PREFIX)])
-            if not (extracted / MEMBER_PREFIX / "MANIFEST.json").exists():
-                unavailable("%s does not ship community.general" % ANSIBLE_PACKAGE)
-            shutil.rmtree(COMMUNITY_GENERAL, ignore_errors=True)
-            os.replace(extracted, COMMUNITY_GENERAL)  # complete or absent, never half there
-    return COMMUNITY_GENERAL
-
-
-@pytest.fixture(scope="module")
-def community_general():
-    return install_community_general()
 
 
 @pytest.fixture(scope="module")
@@ -140,12 +79,8 @@ def bind_vars(named, tmp_path, domain, **more):
     return values
 
 
-def run_env(sim, community_general):
-    return {
-        "SENDGRID_API_URL": sim.base_url,
-        "SENDGRID_API_KEY": sim.api_key,
-        "ANSIBLE_COLLECTIONS_PATH": os.pathsep.join([collections_path(), str(community_general)]),
-    }
+def run_env(sim):
+    return {"SENDGRID_API_URL": sim.base_url, "SENDGRID_API_KEY": sim.api_key}
 
 
 def published(named, records):
@@ -153,9 +88,9 @@ def published(named, records):
     return {(r["name"], r["type"]): named.query(r["name"], r["type"]) for r in records}
 
 
-def test_setup_publishes_with_nsupdate_and_validates_on_real_dns(dns_simulator, named, community_general, playbook, tmp_path):
+def test_setup_publishes_with_nsupdate_and_validates_on_real_dns(dns_simulator, named, playbook, tmp_path):
     sim = dns_simulator
-    env = run_env(sim, community_general)
+    env = run_env(sim)
     variables = bind_vars(named, tmp_path, DOMAIN, sender_setup_ips=IPS, sender_setup_ip_pool=POOL)
 
     first = ok(playbook(SETUP, extra_vars=variables, env=env))
@@ -190,10 +125,10 @@ def test_setup_publishes_with_nsupdate_and_validates_on_real_dns(dns_simulator, 
     assert published(named, records) == answers
 
 
-def test_manual_security_publishes_mx_and_txt_records(dns_simulator, named, community_general, playbook, tmp_path):
+def test_manual_security_publishes_mx_and_txt_records(dns_simulator, named, playbook, tmp_path):
     """Manual security: MX and TXT records (SPF, a DKIM key) go through nsupdate as well."""
     sim = dns_simulator
-    env = run_env(sim, community_general)
+    env = run_env(sim)
     variables = bind_vars(named, tmp_path, MANUAL_DOMAIN, sender_setup_automatic_security=False, sender_setup_link_branding=False)
 
     first = ok(playbook(SETUP, extra_vars=variables, env=env))

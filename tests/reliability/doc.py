@@ -43,6 +43,24 @@ def _table(header, rows):
     return "\n".join(lines)
 
 
+def _hostile_row(h, verdict):
+    pool = h.get("shared_pool_hosts", {})
+    race = h.get("race_domain_link", {})
+    tried = (
+        "a key ending in a line break; `X-RateLimit-Reset: 0`; an object served twice; a list answered as a mapping; "
+        "`201 {}` to a create; a 307 redirect; a list for an object; pool name `..`; two runs creating one domain and "
+        "link at once; %s hosts creating one pool and reverse DNS at once" % pool.get("hosts", "?")
+    )
+    result = (
+        "key %s; %s requests for the zero reset (not a busy loop); list %s; redirect %s; the races left %s domain, "
+        "%s link, %s pool, %s reverse DNS, %s failed hosts"
+        % (h.get("key_with_line_break", "?"), h.get("reset_zero_requests", "?"), h.get("list_not_a_list", "?"),
+           h.get("redirect", "?"), race.get("domains", "?"), race.get("links", "?"), pool.get("pools", "?"),
+           pool.get("reverse_dns", "?"), pool.get("failed", "?"))
+    )
+    return [TITLES["hostile"], tried, result, verdict]
+
+
 def render(figures, outcomes, when=None):
     try:
         from ansible.release import __version__ as ansible_version
@@ -88,23 +106,7 @@ def render(figures, outcomes, when=None):
              % (c["seconds"], c["answered"], c["lower_bound_seconds"], c["rate_limited"]), _verdict(counts["concurrency"])],
             [TITLES["wrong_account"], "unknown `on_behalf_of`, read-only key, key without whitelabel scopes",
              "clear 403 failures, nothing created", _verdict(counts["wrong_account"])],
-            [TITLES["hostile"], "a key ending in a line break; `X-RateLimit-Reset: 0`; an object served twice; a list "
-             "answered as a mapping; `201 {}` to a create; a 307 redirect; a list for an object; pool name `..`; "
-             "two runs creating one domain and link at once; %d hosts creating one pool and reverse DNS at once"
-             % figures.get("hostile", {}).get("shared_pool_hosts", {}).get("hosts", 0),
-             "key %s; %s requests for the zero reset (not a busy loop); lists %s; redirect %s; races left %s domain, %s link, "
-             "%s pool, %s reverse DNS, %s failed hosts" % (
-                 figures.get("hostile", {}).get("key_with_line_break", "?"),
-                 figures.get("hostile", {}).get("reset_zero_requests", "?"),
-                 figures.get("hostile", {}).get("list_not_a_list", "?"),
-                 figures.get("hostile", {}).get("redirect", "?"),
-                 figures.get("hostile", {}).get("race_domain_link", {}).get("domains", "?"),
-                 figures.get("hostile", {}).get("race_domain_link", {}).get("links", "?"),
-                 figures.get("hostile", {}).get("shared_pool_hosts", {}).get("pools", "?"),
-                 figures.get("hostile", {}).get("shared_pool_hosts", {}).get("reverse_dns", "?"),
-                 figures.get("hostile", {}).get("shared_pool_hosts", {}).get("failed", "?"),
-             ),
-             _verdict(counts["hostile"])],
+            _hostile_row(figures.get("hostile", {}), _verdict(counts["hostile"])),
         ],
     ))
     out.append("")

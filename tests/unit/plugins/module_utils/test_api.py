@@ -367,7 +367,7 @@ def test_paginate_of_a_handful_is_one_request(requests_mock, client):
 def test_paginate_page_count_is_capped(requests_mock, client, monkeypatch):
     monkeypatch.setattr(_api, "MAX_PAGES", 3)
     counter = iter(range(10 ** 6))
-    requests_mock.get(URL + "/v3/ips", json=lambda request, context: [{"ip": "ip-%d" % next(counter)} for _ in range(10)])
+    requests_mock.get(URL + "/v3/ips", json=lambda request, context: [{"ip": "ip-%d" % next(counter)} for _n in range(10)])
     with pytest.raises(APIError) as info:
         list(client.paginate("/v3/ips", limit=10))
     assert "did not end after 3 pages" in str(info.value)
@@ -435,7 +435,7 @@ def test_a_body_trickled_byte_by_byte_ends_at_the_deadline():
                 continue
             conn.recv(65536)
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n[")
-            for _ in range(200):  # bounded: at most 200 bytes over 10 s
+            for _byte in range(200):  # bounded: at most 200 bytes over 10 s
                 if stop.is_set():
                     break
                 try:
