@@ -158,14 +158,14 @@ def plan(records, read, replace_conflicts=False, resolve_spf=None, replace_optio
     ``PlanConflict`` naming every conflict when any is left. ``replace_option`` is how messages name the opt-in.
     """
     resolve_spf = resolve_spf or (lambda name: None)
-    wanted = {}
+    wanted: dict = {}
     for record in records:
         key = (normalise_name(record["name"]), record["type"].upper())
         value = normalise_value(key[1], record["value"])
         values = wanted.setdefault(key, [])
         if value not in values:
             values.append(value)
-    zone = {}
+    zone: dict = {}
     for name, _rtype in wanted:
         if name not in zone:
             zone[name] = {rtype.upper(): list(values) for rtype, values in (read(name) or {}).items()}
