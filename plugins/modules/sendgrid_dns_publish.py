@@ -108,6 +108,30 @@ options:
     description: Send the update. V(false) only plans (as check mode does).
     type: bool
     default: true
+  timeout:
+    description: Seconds to wait for each DNS answer and for the update's answer.
+    type: float
+    default: 5
+  api_key:
+    description:
+      - Not used by this module, which sends no request to SendGrid.
+      - Accepted so that C(module_defaults) for the action group C(mailops.sendgrid.sendgrid) work.
+    required: false
+  api_url:
+    description:
+      - Ignored, see O(api_key).
+  data_residency:
+    description:
+      - Ignored, see O(api_key).
+  on_behalf_of:
+    description:
+      - Ignored, see O(api_key).
+  validate_certs:
+    description:
+      - Ignored, see O(api_key).
+  rate_limit_timeout:
+    description:
+      - Ignored, see O(api_key).
 notes:
   - The server must allow queries and signed updates from the host that runs the module (for BIND, C(allow-update) or
     C(update-policy) with the TSIG key).
@@ -258,7 +282,8 @@ def main():
         try:
             server.apply(changes, zones, params["ttl"])
         except ZoneError as exc:
-            module.fail_json(msg=str(exc), changed=False, **result)
+            result["changed"] = False
+            module.fail_json(msg=str(exc), **result)
     if not params["publish"]:
         result["changed"] = False
     module.exit_json(**result)

@@ -126,6 +126,7 @@ def test_the_role_keeps_the_apex_txt_and_merges_spf_then_changes_nothing(named, 
 def test_an_spf_include_chain_near_ten_lookups(named, playbook, chain, accepted):
     # The apex SPF includes c0, which includes c1, ... each include one lookup; SendGrid's include adds one more.
     names = [APEX] + ["c%d.%s" % (n, APEX) for n in range(chain)]
+
     def link(n):
         return "include:c%d.%s " % (n + 1, APEX) if n + 1 < chain else "ip4:192.0.2.1 "
 
