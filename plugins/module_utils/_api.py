@@ -280,7 +280,8 @@ class SendGridClient:
     def delete(self, path, query=None, body=None, not_found_ok=False):
         return self.request("DELETE", path, query=query, body=body, not_found_ok=not_found_ok)
 
-    def paginate(self, path, query=None, limit=500, items_key=None, offset=True, key=None):
+    def paginate(self, path, query=None, limit=500, items_key=None, offset=True, key=None, first_offset=True, report=None,
+                 limit_is_total=False):
         """Every item of a ``limit``/``offset`` list, each once.
 
         A page that is not a list is an error (never read as "no items"). The list ends with a page that
@@ -292,8 +293,12 @@ class SendGridClient:
         request, and a capped server cannot make a lookup miss an object and create a duplicate. Items are de-duplicated by ``key(item)``
         (default: their ``id``, else their ``ip``/``name``); more than ``MAX_PAGES`` pages is an error.
 
-        ``offset=False`` is for lists that take only ``limit`` (link branding): one request with the
-        largest page the API allows.
+        ``offset=False`` reads one page only. ``first_offset=False`` leaves ``offset`` out of the first request
+        (for a list that does not document it: link branding) and sends it only to read on after a page that may
+        have been capped. ``report`` (a dict) gets ``maybe_capped=True`` when the list ended on a page that may
+        have been cut short by a cap while the server ignored ``offset`` (it served nothing new): then the items
+        read may not be all of them, and a caller must not conclude "absent" without saying so.
+        ``limit_is_total``: ``limit`` is also the most items the list can hold, so a full page is the whole list.
         """
         query = dict(query or {})
         key = key or _item_key
@@ -302,7 +307,7 @@ class SendGridClient:
         page_size = None
         for _page_number in range(MAX_PAGES):
             page_query = dict(query, limit=limit)
-            if offset:
+            if offset and (start or first_offset):
                 page_query["offset"] = start
             page = self.get(path, query=page_query)
             if items_key is not None and isinstance(page, dict):
@@ -324,10 +329,14 @@ class SendGridClient:
                 new += 1
                 yield item
             if not offset or not page or new == 0:
+                if offset and page and new == 0 and report is not None:
+                    report["maybe_capped"] = True
                 return
             # Every page but the last has exactly the server's page size. Before a page has shown that size, only a
             # page too short to be any plausible cap ends the list; after, a page shorter than it does.
             if len(page) < (min(limit, MIN_PLAUSIBLE_PAGE_CAP) if page_size is None else page_size):
+                return
+            if limit_is_total and len(page) >= limit:
                 return
             page_size = max(page_size or 0, len(page))
             start += len(page)

@@ -154,8 +154,14 @@ class BrandingResource(SendGridResource):
         """
         if self.check_mode or created.get("id") is None:
             return created
-        appeared = [obj for obj in self.candidates() if obj["id"] not in self.known_ids and obj["id"] != created["id"]]
+        listed = self.candidates()
+        appeared = [obj for obj in listed if obj["id"] not in self.known_ids and obj["id"] != created["id"]]
         appeared = [obj for obj in appeared if self.identity(obj) == self.identity(created)]
+        fresh = [obj for obj in listed if obj["id"] == created["id"]]
+        if fresh:
+            # The list is read anyway: its copy is the better source for what a create answer may not echo
+            # (SendGrid may answer ips: [] although it took them); associations come from this run.
+            created = dict(fresh[0], subusers=created.get("subusers"), subusers_partial=created.get("subusers_partial", False))
         if not appeared:
             return created
         group = [created] + appeared

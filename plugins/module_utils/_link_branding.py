@@ -90,7 +90,13 @@ def dns_records(dns):
     return normalise_dns_records(ordered)
 
 
-def list_links(client):
-    """Every link of the account in one request: the list has no offset, and ``LIST_LIMIT`` is also the most links
-    SendGrid lets one user have, so a full answer is the whole list."""
-    return [raw for raw in client.paginate(LINKS, limit=LIST_LIMIT, offset=False) if isinstance(raw, dict)]
+def list_links(client, report=None):
+    """Every link of the account, in one request when the answer cannot have been capped.
+
+    SendGrid documents only ``limit`` for this list, and ``LIST_LIMIT`` is also the most links it lets one user
+    have, so a full answer is the whole list. It documents no maximum page size either: a page of at least
+    ``MIN_PLAUSIBLE_PAGE_CAP`` links that is still shorter than asked may have been capped, so the next page is
+    asked for with ``offset`` (undocumented here; SendGrid ignores unknown parameters, and a server that caps its
+    pages must page). When it serves nothing new, ``report["maybe_capped"]`` says the list may be incomplete.
+    """
+    return [raw for raw in client.paginate(LINKS, limit=LIST_LIMIT, first_offset=False, report=report, limit_is_total=True) if isinstance(raw, dict)]

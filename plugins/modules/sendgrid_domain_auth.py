@@ -597,11 +597,12 @@ class DomainAuth(BrandingResource):
             # Associating the same subuser again cannot create anything, so it may be repeated.
             self.write("POST", path, {"username": name}, retry_safe=True)
         except APIError as exc:
-            text = " ".join(m.get("message") or "" for m in exc.messages).lower()
-            if exc.status != 400 or "already associated" not in text:
+            if exc.status not in (400, 409):
                 raise
-            # The subuser already has this domain (our read was older than SendGrid's state): a refused
-            # write, so no change.
+            # SendGrid's wording of "already associated" is undocumented: a read decides. Associated (our read was
+            # older than SendGrid's state, or a parallel run did it): a refused write, so no change.
+            if name not in self.subusers_using(READ_ASSOCIATION[self.params["subuser_association"]], [name], obj["id"]):
+                raise
 
     def disassociate(self, obj, name):
         self.write("DELETE", self.path(obj["id"], "subuser"), query={"username": name}, not_found_ok=True)

@@ -116,6 +116,11 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
 )
 
 
+# Only the text can tell "already in the pool" here: a read cannot, because pool reads lag up to 60 seconds behind
+# an add (SendGrid says so). SendGrid documents no wording, so every plausible one is accepted.
+ALREADY_A_MEMBER = ("already", "exists", "duplicate", "assigned to", "is a member", "in use")
+
+
 class IPPool(SendGridResource):
     def check_input(self):
         params = self.params
@@ -190,7 +195,7 @@ class IPPool(SendGridResource):
             self.write("POST", pool_path(name, "ips"), {"ip": ip}, retry_safe=True)
         except APIError as exc:
             text = " ".join(m.get("message") or "" for m in exc.messages).lower()
-            if exc.status in (400, 409) and "already" in text:
+            if exc.status in (400, 409) and any(word in text for word in ALREADY_A_MEMBER):
                 # Reads lag up to 60 seconds behind an add (SendGrid says so): it is a member already.
                 return
             if exc.status == 404:

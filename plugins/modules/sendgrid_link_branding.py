@@ -341,12 +341,13 @@ class LinkBranding(BrandingResource):
 
     def candidates(self):
         params = self.params
-        links = list_links(self.client)
+        report: dict = {}
+        links = list_links(self.client, report)
         # The whole account's links: which one is the default is known without another request.
         self.account_links = [from_api(raw) for raw in links]
         matches = [
             link
-            for link in (from_api(raw) for raw in links)
+            for link in self.account_links
             if link["domain"] == params["domain"] and (params["subdomain"] is None or link["subdomain"] == params["subdomain"])
         ]
         if not matches and len(links) >= LIST_LIMIT:
@@ -354,6 +355,13 @@ class LinkBranding(BrandingResource):
             self.warn(
                 "SendGrid returned %d branded links, the most one account can have and one request can ask for, and none "
                 "of them is %s; if SendGrid now allows more, the list may be incomplete" % (len(links), full_name(params))
+            )
+        elif not matches and report.get("maybe_capped"):
+            self.warn(
+                "SendGrid returned %d branded links, fewer than the %d asked for, and ignored offset when asked for more: if "
+                "it caps this list at %d, %s may exist beyond them and %s. Check the SendGrid UI"
+                % (len(links), LIST_LIMIT, len(links), full_name(params),
+                   "creating it could make a second one" if params["state"] == "present" else "it was not deleted")
             )
         if len(matches) > 1 and params["region"] is not None:
             in_region = [link for link in matches if link["region"] == params["region"]]

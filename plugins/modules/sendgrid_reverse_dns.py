@@ -256,6 +256,8 @@ validation:
       sample: "check mode: SendGrid would be asked to validate reverse DNS o1.email.example.com of IP 192.0.2.10"
 """
 
+import re
+
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import SendGridError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     SendGridModule,
@@ -283,6 +285,15 @@ class Conflict(SendGridError):
     """The IP's reverse DNS differs from what the task asks, and the module may not change it."""
 
 
+PTR_LABEL_RE = re.compile(r"^ptr\d+$")
+
+
+def sendgrid_chosen_subdomain(obj):
+    """Whether SendGrid chose the subdomain itself (``o1.ptr123.example.com`` for a record made without one)."""
+    subdomain = obj.get("subdomain") or ""
+    return bool(PTR_LABEL_RE.match(subdomain)) and (obj.get("rdns") or "").endswith(".%s.%s" % (subdomain, obj.get("domain")))
+
+
 class ReverseDns(SendGridResource):
     def check_input(self):
         params = self.params
@@ -306,8 +317,20 @@ class ReverseDns(SendGridResource):
     def describe(self, obj):
         return "reverse DNS %s of IP %s" % (obj["rdns"] or "(not created yet)", obj["ip"])
 
+    def comparable(self, current):
+        """``current`` in the shape of the options, its subdomain read as the task means it.
+
+        Without a subdomain SendGrid names the record ``o<n>.ptr<nnn>.<domain>`` and answers ``ptr<nnn>`` as its
+        subdomain (its support article says so): that is what "no subdomain" (``""``) gives, not a difference, and
+        the task's ``ptr<nnn>`` (an info item fed back) means the same record.
+        """
+        options = self.to_options(current)
+        if self.params["subdomain"] == "" and sendgrid_chosen_subdomain(current):
+            options["subdomain"] = ""
+        return options
+
     def differences(self, current):
-        names = changed_options(self.to_options(current), self.desired())
+        names = changed_options(self.comparable(current), self.desired())
         return names, ", ".join("%s %r (the task has %r)" % (name, current[name], self.params[name]) for name in names)
 
     # -- writes -------------------------------------------------------------------------
@@ -328,7 +351,7 @@ class ReverseDns(SendGridResource):
     def reread_created(self):
         """After a lost answer: the reverse DNS of the IP if SendGrid created the one the task asks for."""
         obj = self.find()
-        return obj if obj is not None and not changed_options(self.to_options(obj), self.desired()) else None
+        return obj if obj is not None and not changed_options(self.comparable(obj), self.desired()) else None
 
     def absorb_created(self, answer):
         if answer is not None:

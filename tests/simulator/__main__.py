@@ -14,6 +14,7 @@ import ssl
 import sys
 import threading
 
+from .dialects import DIALECTS, parse as parse_dialect
 from .server import SimulatorApp, make_server
 
 DEFAULT_API_KEY = "SG.simulator"
@@ -39,6 +40,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--tls-key", default=None, help="PEM private key for --tls-cert")
     parser.add_argument("--rate-limit", type=int, default=None, metavar="N",
                         help="allow N API requests per second, answer 429 beyond")
+    parser.add_argument("--dialect", default="", metavar="NAME[=N],...",
+                        help="play SendGrid's other plausible behaviours where its docs are silent: all, or some of "
+                             + ", ".join(DIALECTS) + " (see README)")
     parser.add_argument("--quiet", action="store_true", help="no access log on stderr")
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
@@ -46,12 +50,16 @@ def parse_args(argv=None) -> argparse.Namespace:
     if args.rate_limit is not None and args.rate_limit < 1:
         parser.error("--rate-limit must be at least 1")
     args.api_key = args.api_key or os.environ.get("SIMULATOR_API_KEY") or DEFAULT_API_KEY
+    try:
+        args.dialect = parse_dialect(args.dialect or os.environ.get("SIMULATOR_DIALECT", ""))
+    except ValueError as exc:
+        parser.error("--dialect: %s" % exc)
     return args
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    app = SimulatorApp(args.api_key, args.openapi_dir, args.dns_server, args.rate_limit)
+    app = SimulatorApp(args.api_key, args.openapi_dir, args.dns_server, args.rate_limit, args.dialect)
     server = make_server(app, args.host, args.port, quiet=args.quiet)
     scheme = "http"
     if args.tls_cert:

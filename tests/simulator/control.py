@@ -101,6 +101,10 @@ class Simulator:
     def clear_faults(self) -> None:
         self.control("DELETE", "faults")
 
+    def set_dialect(self, dialect) -> dict:
+        """``dialect``: ``"all"``, ``"page_cap=20,no_echo"`` or ``{name: value}``; ``{}`` is the default behaviour."""
+        return self.control("POST", "dialect", dialect)["dialect"]
+
     def set_rate_limit(self, requests_per_second: Optional[int]) -> None:
         self.control("POST", "rate_limit", {"requests_per_second": requests_per_second})
 
@@ -171,7 +175,7 @@ def start_simulator(api_key: str = "SG.simulator", *, host: str = "127.0.0.1",
                     rate_limit: Optional[int] = None, tls_cert: Optional[str] = None,
                     tls_key: Optional[str] = None, quiet: bool = True,
                     extra_args: Iterable[str] = (), stderr=None,
-                    startup_timeout: float = 20.0) -> Simulator:
+                    startup_timeout: float = 20.0, dialect: Optional[str] = None) -> Simulator:
     """Run ``python -m tests.simulator --port 0`` and wait for the base URL it prints.
 
     The key is passed through ``SIMULATOR_API_KEY`` so it does not show in process lists.
@@ -181,7 +185,7 @@ def start_simulator(api_key: str = "SG.simulator", *, host: str = "127.0.0.1",
     command = [sys.executable, "-m", "tests.simulator", "--host", host, "--port", "0"]
     for flag, value in (("--openapi-dir", openapi_dir), ("--dns-server", dns_server),
                         ("--rate-limit", rate_limit), ("--tls-cert", tls_cert),
-                        ("--tls-key", tls_key)):
+                        ("--tls-key", tls_key), ("--dialect", dialect)):
         if value is not None:
             command += [flag, str(value)]
     if quiet:

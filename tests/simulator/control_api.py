@@ -14,7 +14,7 @@ import sys
 import traceback
 from typing import Any, Callable, Optional
 
-from . import domains, links, reverse_dns
+from . import dialects, domains, links, reverse_dns
 from .ips import render_ip
 from .routing import require_ipv4
 from .state import DEFAULT_CONFIG, ApiError, ApiKey, Domain, Link, Pool, ReverseDns, Store, now
@@ -54,6 +54,8 @@ class ControlApi:
             ("GET", "rate_limit"): self.get_rate_limit,
             ("POST", "rate_limit"): self.set_rate_limit,
             ("GET", "config"): lambda body, query: (200, {"config": dict(app.store.config)}),
+            ("GET", "dialect"): lambda body, query: (200, {"dialect": dict(app.store.dialect)}),
+            ("POST", "dialect"): self.set_dialect,
             ("POST", "config"): self.set_config,
             ("GET", "subusers"): self.list_subusers,
             ("POST", "subusers"): self.add_subusers,
@@ -120,6 +122,16 @@ class ControlApi:
                  "requests_per_second must be a positive integer or null")
         self.app.limiter.configure(value)
         return 200, {"requests_per_second": value}
+
+    def set_dialect(self, body, query):
+        """Replace the dialect in force (``{}`` is SendGrid as the simulator guesses it by default)."""
+        try:
+            chosen = dialects.parse(body) if isinstance(body, str) else dialects.check(body)
+        except ValueError as exc:
+            _require(False, str(exc))
+        self.store.dialect = chosen
+        self.store.validations = {}
+        return 200, {"dialect": dict(chosen)}
 
     def set_config(self, body, query):
         body = _object(body)

@@ -18,7 +18,8 @@ import re
 from .dns import check_record
 from .routing import (Request, Response, Route, optional_bool, optional_subdomain, paginate,
                       parse_id, reject_unknown_fields, require_domain, require_ipv4)
-from .state import Account, ApiError, Domain, Store, bad_request, forbidden, make_default, not_found, now
+from .state import (LAG_REASON, Account, ApiError, Domain, Store, alt_error, bad_request, dialect, forbidden, lagging,
+                    make_default, not_found, now)
 
 MAX_ASSOCIATED_DOMAINS = 5
 REGIONS = ("global", "eu")
@@ -48,11 +49,15 @@ def dns_records(store: Store, d: Domain) -> dict:
     target = f"u{user_id}.wl{d.id % 1000:03d}.{'eu.' if d.region == 'eu' else ''}sendgrid.net"
     if d.automatic_security:
         first, second = (d.dkim_selector, d.dkim_selector + "2") if d.dkim_selector else ("s1", "s2")
-        return {
+        records = {
             "mail_cname": ("cname", mail_host, target),
             "dkim1": ("cname", f"{first}._domainkey.{d.domain}", f"{first}.domainkey.{target}"),
             "dkim2": ("cname", f"{second}._domainkey.{d.domain}", f"{second}.domainkey.{target}"),
         }
+        if dialect(store, "root_spf"):
+            # As in a real answer quoted in sendgrid/docs issue 4175: an SPF record at the domain itself.
+            records["spf"] = ("txt", d.domain, "v=spf1 include:sendgrid.net ~all")
+        return records
     if d.custom_spf:
         spf = " ".join(["v=spf1"] + [f"ip4:{ip}" for ip in d.ips] + ["-all"])
     else:
@@ -90,6 +95,8 @@ def render(store: Store, d: Domain) -> dict:
         "subusers": [{"user_id": a.user_id, "username": a.username}
                      for a in store.accounts.values() if d.id in a.domain_assoc],
     }
+    if dialect(store, "no_echo"):
+        del body["subusers"]
     if d.last_validation_attempt_at is not None:
         body["last_validation_attempt_at"] = d.last_validation_attempt_at
     return body
@@ -158,7 +165,10 @@ def create(req: Request) -> Response:
     store.domains[d.id] = d
     if optional_bool(body, "default", False):
         make_default(store.domains.values(), d)
-    return Response(201, render(store, d))
+    answer = render(store, d)
+    if dialect(store, "ips_empty_on_create"):
+        answer["ips"] = []
+    return Response(201, answer)
 
 
 def _owner(req: Request, username) -> Account:
@@ -205,7 +215,7 @@ def list_all(req: Request) -> Response:
         if search and search not in d.domain:  # a search, not an equality test
             continue
         found.append(d)
-    return Response(200, [render(store, d) for d in paginate(found, limit, offset)])
+    return Response(200, [render(store, d) for d in paginate(found, limit, offset, dialect(store, "page_cap"))])
 
 
 def get(req: Request) -> Response:
@@ -274,8 +284,9 @@ def remove_ip(req: Request) -> Response:
 def validate(req: Request) -> Response:
     d = _domain(req, "id")
     results = {}
+    lag = lagging(req.store, "domain", d.id)
     for key, (rtype, host, data) in dns_records(req.store, d).items():
-        valid, reason = check_record(req.resolver, rtype, host, data)
+        valid, reason = (False, LAG_REASON) if lag else check_record(req.resolver, rtype, host, data)
         d.record_valid[key] = valid
         results[key] = {"valid": valid, "reason": reason}
     d.valid = all(r["valid"] for r in results.values())
@@ -296,8 +307,8 @@ def associate_multiple(req: Request) -> Response:
     d = _parent_domain(req, must_be_valid=True)
     account = _subuser(req, req.json().get("username"))
     if d.id in account.domain_assoc:
-        raise bad_request(f"domain {d.id} is already associated with {account.username}",
-                          "username")
+        raise bad_request(alt_error(req.store, "already_associated", f"domain {d.id} is already associated with {account.username}",
+                                    username=account.username), "username")
     if len(account.domain_assoc) >= MAX_ASSOCIATED_DOMAINS:
         raise bad_request(f"a subuser can have at most {MAX_ASSOCIATED_DOMAINS} associated "
                           "domains", "username")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 
 from .routing import Request, Response, Route, paginate, require_ipv4
-from .state import (ApiError, Pool, Store, bad_request, forbidden, legacy_error,
+from .state import (ApiError, alt_error, dialect, Pool, Store, bad_request, forbidden, legacy_error,
                     not_found)
 
 POOL_NAME_MAX = 64
@@ -62,7 +62,7 @@ def list_ips(req: Request) -> Response:
         ips = [ip for ip in ips if store.rdns_for_ip(ip.ip) is None]
     if direction == "desc":
         ips = list(reversed(ips))
-    page = paginate(ips, limit, offset)
+    page = paginate(ips, limit, offset, dialect(store, "page_cap"))
     return Response(200, [render_ip(store, account.username, ip) for ip in page])
 
 
@@ -162,7 +162,7 @@ def create_pool(req: Request) -> Response:
     name = check_pool_name(req.json().get("name"))
     pools = store.pools_of(req.account.username)
     if name in pools:
-        raise bad_request(f"pool name {name} already exists", "name")
+        raise bad_request(alt_error(req.store, "duplicate_pool", f"pool name {name} already exists", name=name), "name")
     if len(pools) >= int(store.config.get("max_pools", 100)):
         raise bad_request("you have reached the maximum number of IP pools", "name")
     pools[name] = Pool(name, req.account.username)
@@ -216,7 +216,7 @@ def add_ip_to_pool(req: Request) -> Response:
     # Membership exists from now on even while reads do not show it yet, so a second add
     # is refused as SendGrid refuses it.
     if address in pool.members:
-        raise bad_request(f"ip {address} already in pool {pool.name}", "ip")
+        raise bad_request(alt_error(req.store, "already_in_pool", f"ip {address} already in pool {pool.name}", ip=address, pool=pool.name), "ip")
     pool.members[address] = time.time()
     pools = sorted(p.name for p in store.pools_of(req.account.username).values()
                    if address in p.members)

@@ -12,9 +12,9 @@ account can have (SendGrid documents at most 3,000 link brandings per user).
 from __future__ import annotations
 
 from .dns import check_record
-from .routing import (Request, Response, Route, optional_bool, optional_subdomain, parse_id,
+from .routing import (Request, Response, Route, optional_bool, optional_subdomain, paginate, parse_id,
                       reject_unknown_fields, require_domain)
-from .state import ApiError, Link, Store, bad_request, forbidden, make_default, not_found, now
+from .state import LAG_REASON, ApiError, Link, Store, bad_request, dialect, forbidden, lagging, make_default, not_found, now
 
 MAX_LIST_LIMIT = 3000
 REGIONS = ("us", "eu")
@@ -105,9 +105,11 @@ def list_all(req: Request) -> Response:
         raise bad_request(f"limit must be at most {MAX_LIST_LIMIT}", "limit")
     links = sorted((link for link in req.store.links.values()
                     if link.account == req.account.username), key=lambda link: link.id)
-    if limit is not None:
-        links = links[:limit]
-    return Response(200, [render(req.store, link) for link in links])
+    cap = dialect(req.store, "page_cap")
+    # offset is not documented here and is ignored, as SendGrid ignores unknown parameters; a server that caps its
+    # pages must page, so under page_cap it is honoured.
+    offset = req.int_arg("offset", 0, minimum=0) if cap else 0
+    return Response(200, [render(req.store, link) for link in paginate(links, limit, offset, cap)])
 
 
 def get(req: Request) -> Response:
@@ -157,8 +159,9 @@ def get_default(req: Request) -> Response:
 def validate(req: Request) -> Response:
     link = _link(req)
     results = {}
+    lag = lagging(req.store, "link", link.id)
     for key, (rtype, host, data) in dns_records(req.store, link).items():
-        valid, reason = check_record(req.resolver, rtype, host, data)
+        valid, reason = (False, LAG_REASON) if lag else check_record(req.resolver, rtype, host, data)
         link.record_valid[key] = valid
         results[key] = {"valid": valid, "reason": reason}
     link.valid = all(r["valid"] for r in results.values())

@@ -13,7 +13,7 @@ from __future__ import annotations
 from .dns import check_record
 from .routing import (Request, Response, Route, optional_subdomain, paginate, parse_id,
                       require_domain, require_ipv4)
-from .state import ApiError, ReverseDns, Store, bad_request, now
+from .state import LAG_REASON, ApiError, ReverseDns, Store, alt_error, bad_request, dialect, lagging, now
 
 
 def _missing() -> ApiError:
@@ -47,6 +47,9 @@ def render(store: Store, record: ReverseDns) -> dict:
 def build(store: Store, account: str, ip: str, domain: str, subdomain: str,
           legacy: bool = False) -> ReverseDns:
     number = store.next_rdns_number(account)
+    if not subdomain and dialect(store, "ptr_naming"):
+        # SendGrid's support article: without a subdomain the name is o1.ptr1234.<domain>.
+        subdomain = f"ptr{store.user_id(account) % 10000:04d}"
     labels = [f"o{number}"] + ([subdomain] if subdomain else []) + [domain]
     record = ReverseDns(store.new_rdns_id(), account, ip, domain, subdomain or "",
                         ".".join(labels), legacy=legacy)
@@ -62,7 +65,7 @@ def create(req: Request) -> Response:
     if store.ip_of(req.account, address) is None:
         raise bad_request(f"IP address {address} not found on this account", "ip")
     if store.rdns_for_ip(address) is not None:
-        raise bad_request(f"a reverse DNS record already exists for IP {address}", "ip")
+        raise bad_request(alt_error(store, "rdns_exists", f"a reverse DNS record already exists for IP {address}", ip=address), "ip")
     record = build(store, req.account.username, address, domain, subdomain)
     return Response(201, render(store, record))
 
@@ -84,7 +87,7 @@ def list_all(req: Request) -> Response:
     if prefix:
         records = [r for r in records if r.ip.startswith(prefix)]
     records.sort(key=lambda r: r.id)
-    return Response(200, [render(req.store, r) for r in paginate(records, limit, offset)])
+    return Response(200, [render(req.store, r) for r in paginate(records, limit, offset, dialect(req.store, "page_cap"))])
 
 
 def get(req: Request) -> Response:
@@ -99,7 +102,8 @@ def delete(req: Request) -> Response:
 
 def validate(req: Request) -> Response:
     record = _owned(req)
-    valid, reason = check_record(req.resolver, "A", record.rdns, record.ip)
+    lag = lagging(req.store, "reverse_dns", record.id)
+    valid, reason = (False, LAG_REASON) if lag else check_record(req.resolver, "A", record.rdns, record.ip)
     record.valid = valid
     record.last_validation_attempt_at = now()
     return Response(200, {"id": record.id, "valid": valid,

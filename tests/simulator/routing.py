@@ -169,8 +169,11 @@ def optional_bool(body: dict, name: str, default: bool) -> bool:
     return value
 
 
-def paginate(items: list, limit: Optional[int], offset: int = 0) -> list:
-    """A page of ``items``; no limit means the rest of the list."""
+def paginate(items: list, limit: Optional[int], offset: int = 0, cap: Optional[int] = None) -> list:
+    """A page of ``items``; no limit means the rest of the list. ``cap`` (the page_cap dialect) is the most a
+    page holds, whatever ``limit`` asks."""
+    if cap:
+        limit = cap if limit is None else min(limit, cap)
     if offset:
         items = items[offset:]
     if limit is not None:

@@ -56,8 +56,8 @@ class Outcome:
 
 class SimulatorApp:
     def __init__(self, api_key: str, openapi_dir=None, dns_server: Optional[str] = None,
-                 rate_limit: Optional[int] = None):
-        self.store = Store(api_key)
+                 rate_limit: Optional[int] = None, dialect: Optional[dict] = None):
+        self.store = Store(api_key, dialect)
         self.dns_table = RecordTable()
         self.resolver = ServerResolver(dns_server) if dns_server else self.dns_table
         self.spec = SpecValidator.from_directory(openapi_dir)
@@ -75,6 +75,7 @@ class SimulatorApp:
         fault = self.faults.take(method, path, "before")
         if fault is not None and fault.action == "delay":
             time.sleep(fault.delay)  # slow, then answered normally
+        self.limiter.window_seconds = 60 if self.store.dialect.get("per_minute") else 1
         allowed, rate_headers = self.limiter.admit()
         if fault is not None and fault.action != "delay":
             outcome = self._fault_outcome(fault)

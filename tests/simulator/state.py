@@ -151,6 +151,32 @@ class ReverseDns:
     last_validation_attempt_at: Optional[int] = None
 
 
+def dialect(store, name):
+    """The value of dialect ``name`` in force (``None`` when off)."""
+    return store.dialect.get(name)
+
+
+def lagging(store, kind: str, object_id: int) -> bool:
+    """validation_lag: whether this validate request of the object still answers invalid."""
+    lag = store.dialect.get("validation_lag")
+    if not lag:
+        return False
+    key = (kind, object_id)
+    store.validations[key] = store.validations.get(key, 0) + 1
+    return store.validations[key] <= lag
+
+
+LAG_REASON = "DNS lookups are still in progress; try again later."
+
+
+def alt_error(store, key: str, default: str, **values) -> str:
+    """alt_errors: the other wording of an undocumented error text."""
+    if store.dialect.get("alt_errors"):
+        from .dialects import ALT_ERRORS  # pylint: disable=import-outside-toplevel
+        return ALT_ERRORS[key].format(**values)
+    return default
+
+
 def make_default(objects, chosen) -> None:
     """``chosen`` becomes the default of its account; SendGrid clears the flag of the one before."""
     for other in objects:
@@ -169,9 +195,11 @@ def ip_sort_key(ip: str):
 class Store:
     """All simulated objects, plus the counters that make ids deterministic."""
 
-    def __init__(self, api_key: str):
+    def __init__(self, api_key: str, dialect: Optional[dict] = None):
         self.lock = threading.RLock()
         self.api_key = api_key
+        # The dialect given at start-up (tests/simulator/dialects.py); reset() comes back to it.
+        self.initial_dialect = dict(dialect or {})
         self.reset()
 
     def reset(self) -> None:
@@ -186,6 +214,8 @@ class Store:
             self.reverse_dns: dict[int, ReverseDns] = {}
             self.rdns_by_ip: dict[str, int] = {}  # an IP has at most one reverse DNS record
             self.config = dict(DEFAULT_CONFIG)
+            self.dialect = dict(self.initial_dialect)
+            self.validations: dict = {}  # (kind, id) -> validate requests answered, for validation_lag
             self.next_domain_id = DOMAIN_ID_BASE + 1
             self.next_link_id = LINK_ID_BASE + 1
             self.next_rdns_id = REVERSE_DNS_ID_BASE + 1

@@ -59,6 +59,9 @@ class RateLimiter:
         self.limit = requests_per_second
         self._window = 0
         self._count = 0
+        # The per_minute dialect: windows of 60 s (SendGrid's documented limits are per minute), still
+        # ``limit`` requests per window.
+        self.window_seconds = 1
 
     def configure(self, requests_per_second: Optional[int]) -> None:
         with self._lock:
@@ -69,7 +72,7 @@ class RateLimiter:
         """Count one request; answer (allowed, the X-RateLimit-* headers to send)."""
         with self._lock:
             now = time.time()
-            window = math.floor(now)
+            window = math.floor(now / self.window_seconds) * self.window_seconds
             if window != self._window:
                 self._window, self._count = window, 0
             limit = self.limit if self.limit is not None else NOMINAL_LIMIT
@@ -79,7 +82,7 @@ class RateLimiter:
             headers = {
                 "X-RateLimit-Limit": str(limit),
                 "X-RateLimit-Remaining": str(max(limit - self._count, 0)),
-                "X-RateLimit-Reset": str(window + 1),
+                "X-RateLimit-Reset": str(window + self.window_seconds),
             }
             return allowed, headers
 

@@ -37,10 +37,9 @@ def assert_violation(simulator, response, field):
      "region"),
     ("POST", "/v3/ips", {"count": "two"}, None, "count"),
     ("GET", "/v3/ips", None, {"limit": "abc"}, "limit"),
-    ("GET", "/v3/whitelabel/links", None, {"offset": "2"}, "offset"),
+    ("GET", "/v3/whitelabel/links", None, {"sort": "id"}, "sort"),
     ("GET", "/v3/ips", None, {"sort_by_direction": "sideways"}, "sort_by_direction"),
     ("GET", "/v3/ips", None, {"offset": "-1"}, "offset"),
-    ("GET", "/v3/whitelabel/links", None, {"offset": "0"}, "offset"),
     ("GET", "/v3/whitelabel/domains", None, {"exclude_subusers": "maybe"}, "exclude_subusers"),
     ("GET", "/v3/whitelabel/domains/subuser", None, None, "username"),
     ("POST", "/v3/whitelabel/domains/abc/validate", None, None, "id"),
@@ -79,6 +78,12 @@ def test_legal_requests_are_not_flagged_where_the_files_are_buggy(simulator, api
     assert api.get("/v3/ips", params={"exclude_whitelabels": "true", "limit": 500,
                                       "offset": 0, "sort_by_direction": "desc"}).status_code \
         == 200
+    assert simulator.violations() == []
+
+
+def test_offset_on_the_link_list_is_tolerated_and_recorded_as_a_deliberate_difference(simulator, api):
+    # SendGrid ignores unknown parameters; the modules send offset only to read on after a possibly capped page.
+    assert api.get("/v3/whitelabel/links", params={"limit": 3000, "offset": 12}).status_code == 200
     assert simulator.violations() == []
 
 

@@ -552,17 +552,34 @@ def test_disassociate_with_the_single_style_removes_only_this_domain(run):
     assert result["domain"]["subusers"] == []
 
 
-def test_already_associated_answer_is_no_change(run):
+@pytest.mark.parametrize(
+    "message", ["domain 1001 is already associated with shop", "The subuser shop already has this domain", "conflict"]
+)
+def test_already_associated_answer_is_decided_by_a_read_whatever_its_wording(run, message):
     result = run(
         module,
         {"domain": "example.com", "subdomain": "em", "subusers": ["shop"]},
         [
             listed(auto(valid=True, subusers=[])),
-            Call("POST", D + "/1001/subuser:add", 400, error("domain 1001 is already associated with shop", "username"), body={"username": "shop"}),
+            Call("POST", D + "/1001/subuser:add", 400, error(message, "username"), body={"username": "shop"}),
+            Call("GET", D + "/subuser/all", 200, [auto(valid=True)], query={"username": "shop"}),
         ],
     )
     assert result["changed"] is False
     assert result["domain"]["subusers"] == ["shop"]
+
+
+def test_an_association_refused_for_another_reason_is_the_error(run):
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "em", "subusers": ["shop"]},
+        [
+            listed(auto(valid=True, subusers=[])),
+            Call("POST", D + "/1001/subuser:add", 400, error("subuser has 5 domains already", "username"), body={"username": "shop"}),
+            Call("GET", D + "/subuser/all", 200, [], query={"username": "shop"}),
+        ],
+    )
+    assert result["failed"] is True and "subuser has 5 domains already" in result["msg"]
 
 
 # -- replace-only fields -----------------------------------------------------------------------------

@@ -73,13 +73,18 @@ def test_purge_removes_unlisted(run):
     assert result["pool"] == {"name": "tx", "ips": ["192.0.2.12"]}
 
 
-def test_already_in_pool_within_read_lag_is_no_change(run):
+@pytest.mark.parametrize(
+    "message",
+    ["ip already exists in pool", "ip 192.0.2.10 already in pool tx", "IP address 192.0.2.10 is already assigned to the pool tx",
+     "192.0.2.10 is a member of tx", "duplicate entry"],
+)
+def test_already_in_pool_within_read_lag_is_no_change(run, message):
     result = run(
         module,
         {"name": "tx", "ips": ["192.0.2.10"]},
         [
             Call("GET", POOL + "/tx", 200, pool("tx")),
-            Call("POST", POOL + "/tx/ips", 400, {"errors": [{"field": "ip", "message": "ip already exists in pool"}]}, body={"ip": "192.0.2.10"}),
+            Call("POST", POOL + "/tx/ips", 400, {"errors": [{"field": "ip", "message": message}]}, body={"ip": "192.0.2.10"}),
         ],
     )
     assert result["changed"] is False

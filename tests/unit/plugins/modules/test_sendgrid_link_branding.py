@@ -697,3 +697,34 @@ def test_default_taken_from_another_link_is_named_without_another_request(run, w
     )
     assert result["default_taken_from"] == {"id": 5, "name": "click.example.org"}
     assert any("takes the default flag from link branding click.example.org (id 5)" in w for w in warnings)
+
+
+def test_a_list_that_may_be_capped_is_read_on_with_offset(run):
+    # 12 links answered to limit=3000: perhaps a server-side cap, so the next page is asked for; it has the link.
+    first = [link(100 + n, domain="other%d.example.org" % n) for n in range(12)]
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "links"},
+        [
+            Call("GET", LINKS, json=first, query=LIST),
+            Call("GET", LINKS, json=[link(7)], query={"limit": 3000, "offset": 12}),
+        ],
+    )
+    assert result["changed"] is False and result["link"]["id"] == 7
+
+
+def test_a_possibly_capped_list_whose_server_ignores_offset_warns_before_creating(run, warnings):
+    first = [link(100 + n, domain="other%d.example.org" % n) for n in range(12)]
+    result = run(
+        module,
+        {"domain": "example.com", "subdomain": "links"},
+        [
+            Call("GET", LINKS, json=first, query=LIST),
+            Call("GET", LINKS, json=first, query={"limit": 3000, "offset": 12}),
+            Call("POST", LINKS, 201, link(7), body={"domain": "example.com", "subdomain": "links"}),
+            Call("GET", LINKS, json=first + [link(7)], query=LIST),
+            Call("GET", LINKS, json=first + [link(7)], query={"limit": 3000, "offset": 13}),
+        ],
+    )
+    assert result["changed"] is True
+    assert any("ignored offset" in w and "could make a second one" in w for w in warnings)

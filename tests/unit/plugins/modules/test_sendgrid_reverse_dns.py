@@ -587,3 +587,21 @@ def test_create_server_error_not_created_fails_unchanged(run):
     assert result["failed"] is True
     assert result["changed"] is False
     assert "POST /v3/whitelabel/ips failed with HTTP 500: internal error" in result["msg"]
+
+
+# -- SendGrid's own naming without a subdomain (issue 15) -------------------------------------------
+
+
+def test_a_record_sendgrid_named_o1_ptr_is_what_no_subdomain_means_no_churn(run):
+    # Made without a subdomain, SendGrid answers o1.ptr123.example.com with subdomain ptr123 (its support article).
+    named = entry(subdomain="ptr123")
+    for subdomain in ("", "ptr123"):
+        result = run(module, {"ip": IP, "domain": "example.com", "subdomain": subdomain, "replace": True}, [lookup(answer=[named])])
+        assert result["changed"] is False and writes(result) == [], subdomain
+    omitted = run(module, {"ip": IP, "domain": "example.com"}, [lookup(answer=[named])])
+    assert omitted["changed"] is False
+
+
+def test_a_chosen_subdomain_still_differs_from_another_one_the_task_sets(run):
+    result = run(module, {"ip": IP, "domain": "example.com", "subdomain": "email"}, [lookup(answer=[entry(subdomain="ptr123")])])
+    assert result["failed"] is True and "ptr123" in result["msg"]
