@@ -46,7 +46,9 @@ SCALE = {
     "subusers": {
         "domain_username": (1, 0),
         "domain_obo": (1, 0),
-        "link_obo": (1, 0),
+        # The subuser holds 300 links: fewer than the 3,000 asked for, so possibly a server-side page cap; the
+        # list is asked once more with offset (SendGrid ignores it: the same page, nothing new, the list ends).
+        "link_obo": (2, 0),
         "reverse_dns_obo": (1, 0),
         "pool_obo": (1, 0),
     },

@@ -381,7 +381,7 @@ SCENARIOS = [
              check_state=check_domain(valid=False)),
     Scenario(DOMAIN_AUTH, "domain_update",
              dict(DOMAIN_ARGS, default=True, ips=[IP_A], subusers=["acme"], purge_subusers=True),
-             [op("PATCH", D + "/{id}", "write"), op("POST", D + "/{id}/ips", "post"),
+             [op("GET", D + "/default", "read"), op("PATCH", D + "/{id}", "write"), op("POST", D + "/{id}/ips", "post"),
               op("DELETE", D + "/{id}/ips/{ip}", "write"), op("POST", D + "/{id}/subuser:add", "retry_post"),
               op("DELETE", D + "/{id}/subuser", "write", no_content=True)],
              setup=[api("POST", D, dict(DOMAIN_ARGS, ips=[IP_B])), PUBLISH, api("POST", D + "/{id}/validate"),

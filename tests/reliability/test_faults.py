@@ -183,6 +183,10 @@ def test_every_request_the_modules_made_is_in_the_matrix(matrix):
     ops = {}
     for scenario in fc.SCENARIOS:
         ops.setdefault(scenario.module, []).extend(scenario.ops)
+    # Reads that only follow a fault, so no case can fault them on their own: the read that decides whether a
+    # repeated association that SendGrid refused had been made by the first attempt (issue 13: a read decides,
+    # not the error's wording).
+    after_a_fault_only = {(fc.DOMAIN_AUTH, "GET", "/v3/whitelabel/domains/subuser/all")}
     unlisted = set()
     for case in fc.CASES:
         run = matrix[case.scenario.name]
@@ -191,7 +195,7 @@ def test_every_request_the_modules_made_is_in_the_matrix(matrix):
                 for request in entry["result"]["outputs"]["requests"]["requests"]:
                     if not any(o.method == request["method"] and re.search(o.path, request["path"]) for o in ops[case.scenario.module]):
                         unlisted.add((case.scenario.module, request["method"], request["path"]))
-    assert unlisted == set()
+    assert unlisted - after_a_fault_only == set()
     assert {o.method for s in fc.SCENARIOS for o in s.ops} == {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 
