@@ -12,20 +12,23 @@ options:
   api_key:
     description:
       - A SendGrid API key with the scopes the module needs (see each module's notes).
-      - If not set, the value of the E(SENDGRID_API_KEY) environment variable is used.
+      - If not set, the value of the E(SENDGRID_API_KEY) environment variable is used. One of the two is required;
+        without both the module fails before any request, naming both.
       - The key is never written to a result, a warning, a diff or an error message.
     type: str
-    required: true
   api_url:
     description:
       - Base URL of the SendGrid v3 API, without C(/v3).
-      - If not set, the value of the E(SENDGRID_API_URL) environment variable is used.
+      - If not set, the value of the E(SENDGRID_API_URL) environment variable is used; an empty value counts as not set.
       - If neither is set, O(data_residency) picks V(https://api.sendgrid.com) or V(https://api.eu.sendgrid.com).
+      - V(https://api.sendgrid.com) with O(data_residency=eu) is refused before any request.
       - Point it at the bundled simulator (C(python -m tests.simulator)) to test playbooks offline.
     type: str
   data_residency:
     description:
       - Where the account's data lives. V(eu) means V(https://api.eu.sendgrid.com) when O(api_url) is not set.
+      - If not set, the value of the E(SENDGRID_DATA_RESIDENCY) environment variable is used (the AWX credential type
+        sets it).
     type: str
     choices: [global, eu]
     default: global

@@ -29,6 +29,8 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._api import (
     NetworkError,
     REQUESTS_IMPORT_ERROR,
     SendGridClient,
+    EU_API_URL,
+    GLOBAL_API_URL,
     SendGridError,
     UnexpectedAnswer,
     api_url_for,
@@ -39,9 +41,11 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._api import (
 def sendgrid_argument_spec():
     """The connection options, identical in every module (so ``module_defaults`` groups work)."""
     return dict(
-        api_key=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["SENDGRID_API_KEY"])),
+        # Not required=True: a missing key is refused by check_connection_options, with a message that names the
+        # environment variable too.
+        api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["SENDGRID_API_KEY"])),
         api_url=dict(type="str", fallback=(env_fallback, ["SENDGRID_API_URL"])),
-        data_residency=dict(type="str", default="global", choices=["global", "eu"]),
+        data_residency=dict(type="str", default="global", choices=["global", "eu"], fallback=(env_fallback, ["SENDGRID_DATA_RESIDENCY"])),
         on_behalf_of=dict(type="str"),
         timeout=dict(type="float", default=30),
         validate_certs=dict(type="bool", default=True),
@@ -273,6 +277,11 @@ def check_string_options(spec, raw):
 def check_connection_options(params):
     """The connection options, checked before any request (Ansible only checks their types)."""
     api_key = params.get("api_key")
+    if api_key is None:
+        raise InputError(
+            "api_key is not set: give the api_key option (for example through module_defaults for "
+            "group/mailops.sendgrid.sendgrid) or the SENDGRID_API_KEY environment variable (the AWX credential type sets it)"
+        )
     if api_key is not None and not api_key.strip():
         raise InputError("api_key is empty: set it, or the SENDGRID_API_KEY environment variable, to a SendGrid API key")
     if api_key is not None:
@@ -284,6 +293,9 @@ def check_connection_options(params):
                 "check the api_key option or the SENDGRID_API_KEY environment variable" % problem
             )
     api_url = params.get("api_url")
+    if api_url is not None and not api_url.strip():
+        # An empty SENDGRID_API_URL (an AWX credential whose optional URL was left empty) means "not set".
+        params["api_url"] = api_url = None
     if api_url is not None:
         parts = urlsplit(api_url.strip())
         if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -291,6 +303,11 @@ def check_connection_options(params):
                 "api_url must be an http:// or https:// URL such as https://api.sendgrid.com, got %r "
                 "(omit it, and SENDGRID_API_URL, to use data_residency)" % api_url
             )
+    if api_url is not None and params.get("data_residency") == "eu" and urlsplit(api_url.strip()).hostname == urlsplit(GLOBAL_API_URL).hostname:
+        raise InputError(
+            "data_residency=eu with api_url %s (SENDGRID_API_URL): EU accounts are served by %s only. Drop api_url "
+            "(and SENDGRID_API_URL) to let data_residency choose, or set data_residency=global" % (api_url, EU_API_URL)
+        )
     on_behalf_of = params.get("on_behalf_of")
     if on_behalf_of is not None and not on_behalf_of.strip():
         raise InputError("on_behalf_of is empty: give a subuser's username or 'account-id <id>', or omit it for the account of the key")

@@ -530,6 +530,7 @@ def section_ratelimit(sim, ctx) -> str:
             "none" if not run.rate_limit else "%d/s" % run.rate_limit,
             run.count.reads + run.count.writes,
             run.count.throttled,
+            "%.2f" % per_served(run),
             "%d of %d" % (run.failed, run.hosts) if run.failed else "0",
             fmt_s(run.seconds),
             fmt_s(run.ideal),
@@ -553,19 +554,26 @@ def section_ratelimit(sim, ctx) -> str:
         "host answered)." % (senders, senders, rate, "given on the command line" if ctx.rate_limit else
                              "chosen so that the ideal time is about twice the unlimited set-up time"),
         "",
-        table(["run", "strategy", "limit", "requests", "429 answers", "failed hosts", "wall time", "ideal", "vs ideal", "vs bound",
-               "SendGrid tasks / other"], rows, "lllrrlrrrrl"),
+        table(["run", "strategy", "limit", "requests", "429 answers", "429 per served request", "failed hosts", "wall time", "ideal",
+               "vs ideal", "vs bound", "SendGrid tasks / other"], rows, "lllrrrlrrrrl"),
         "",
-        "**Target**: within %.1f× of the ideal, zero failures. Set-up run at %d/s: %s× the ideal, %d failed hosts — %s."
-        % (RATE_TARGET, rate, "%.2f" % limited_setup.ratio if limited_setup.ratio else "—", limited_setup.failed, "met" if verdict else "**missed**"),
+        "**Target**: within %.1f× of the ideal, zero failures, at most one 429 per served request. Set-up run at %d/s: "
+        "%s× the ideal, %d failed hosts, %.2f 429 answers per served request — %s."
+        % (RATE_TARGET, rate, "%.2f" % limited_setup.ratio if limited_setup.ratio else "—", limited_setup.failed,
+           per_served(limited_setup), "met" if verdict and per_served(limited_setup) <= 1.0 else "**missed**"),
     ]
     ctx.findings["ratelimit"] = _ratelimit_findings(limited_setup, runs)
     return "\n".join(lines)
 
 
+def per_served(run) -> float:
+    """429 answers per served request of a fleet run."""
+    # reads and writes count served requests only (Count.of leaves the 429 answers out)
+    return run.count.throttled / float(max(run.count.reads + run.count.writes, 1))
+
+
 def _ratelimit_findings(limited_setup, runs) -> list:
     findings = []
-    served = limited_setup.count.reads + limited_setup.count.writes
     if limited_setup.api_seconds:
         efficiency = limited_setup.ideal / limited_setup.api_seconds if limited_setup.ideal else 0.0
         findings.append(
@@ -579,15 +587,11 @@ def _ratelimit_findings(limited_setup, runs) -> list:
                         for run in runs if run.strategy == "free" and run.ratio)))
     if limited_setup.count.throttled:
         findings.append(
-            "**%d answers were 429 for %d served requests (%.1f per request).** Each module process that gets a 429 "
-            "sleeps until `X-RateLimit-Reset` (the next one-second window) and tries again; the %d hosts' processes all "
-            "wake at the same instant, N of them get through and the others are refused again. That costs no time (the "
-            "window is used to the full either way) but it is noise SendGrid sees. `X-RateLimit-Remaining` would not "
-            "help: each module run is a separate process that sends one to three requests, so there is nobody to "
-            "remember it. Fewer 429s need the waiters to spread over several windows (a random extra wait that grows "
-            "with repeated 429s), at the risk of leaving windows unused when few are left waiting — not changed, "
-            "since the time target is met and SendGrid's documentation names no penalty for 429 answers." % (
-                limited_setup.count.throttled, served, limited_setup.count.throttled / float(served or 1), limited_setup.hosts))
+            "**%d answers were 429 (%.2f per served request).** A module process that gets a 429 waits until "
+            "`X-RateLimit-Reset` plus a random extra of up to 0.5 s, doubling with each further 429 of the same request "
+            "up to 8 s (issue 13): the %d hosts' processes no longer all wake at the reset instant and refuse each other "
+            "again, which before drew 3,746 answers 429 for 300 served requests (12.5 per request)." % (
+                limited_setup.count.throttled, per_served(limited_setup), limited_setup.hosts))
     return findings
 
 

@@ -32,20 +32,22 @@ BAD_DOMAINS = [
     ("mapping", MAPPING),
 ]
 BAD_SUBDOMAINS = [("space", "mail box"), ("double_dot", "a..b"), ("label_64", "x" * 64), ("mapping", MAPPING)]
-BAD_POOL_NAMES = [("empty", ""), ("65_chars", "p" * 65), ("mapping", MAPPING)]
+BAD_POOL_NAMES = [("empty", ""), ("65_chars", "p" * 65), ("mapping", MAPPING), ("dot", "."), ("dotdot", ".."), ("newline", "tx\n")]
 BAD_USERNAMES = [("empty", ""), ("space", "two words"), ("mapping", MAPPING)]
 VALIDATION = [
     ("validate", "not_bool", "maybe"),
     ("validate_timeout", "not_number", "soon"),
     ("validate_timeout", "negative", -1),
     ("validate_delay", "negative", -1),
+    ("validate_delay", "zero", 0),
+    ("validate_timeout", "nan", "nan"),
     ("validate_failure", "unknown", "explode"),
 ]
 SHARED_ALL = [
     ("api_key", "empty", ""),
     ("api_key", "blank", "   "),
     ("api_key", "mapping", MAPPING),
-    ("api_url", "empty", ""),
+    ("api_key", "inner_line_break", "SG.one\ntwo"),
     ("api_url", "no_scheme", "api.sendgrid.com"),
     ("api_url", "ftp", "ftp://api.sendgrid.com"),
     ("data_residency", "unknown", "mars"),
@@ -57,6 +59,8 @@ SHARED_ALL = [
     ("validate_certs", "not_bool", "maybe"),
     ("rate_limit_timeout", "negative", -1),
     ("rate_limit_timeout", "not_number", "soon"),
+    ("rate_limit_timeout", "nan", "nan"),
+    ("timeout", "infinite", "inf"),
 ]
 SHARED_SOME = [("api_key", "empty", ""), ("timeout", "zero", 0), ("on_behalf_of", "empty", "")]
 

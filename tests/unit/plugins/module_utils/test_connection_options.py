@@ -20,7 +20,7 @@ from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils impor
     [
         ("api_key", "", "api_key is empty"),
         ("api_key", "   ", "api_key is empty"),
-        ("api_url", "", "api_url must be an http:// or https:// URL"),
+        ("api_url", "   x", "api_url must be an http:// or https:// URL"),
         ("api_url", "api.sendgrid.com", "api_url must be an http:// or https:// URL"),
         ("api_url", "ftp://api.sendgrid.com", "api_url must be an http:// or https:// URL"),
         ("api_url", "https://", "api_url must be an http:// or https:// URL"),
@@ -77,3 +77,15 @@ def test_validate_delay_has_a_floor(run, value, words):
 
     result = run(sendgrid_link_branding, {"domain": "example.com", "validate_delay": value}, [])
     assert result["failed"] is True and words in result["msg"] and result["_requests"] == []
+
+
+def test_a_missing_key_names_the_option_and_the_environment_variable(run):
+    result = run(sendgrid_ip_pool, {"name": "tx", "api_key": None}, [])
+    assert result["failed"] is True and result["_requests"] == []
+    assert "api_key is not set" in result["msg"] and "SENDGRID_API_KEY" in result["msg"]
+
+
+def test_an_empty_api_url_from_the_environment_is_not_set(run, monkeypatch):
+    monkeypatch.setenv("SENDGRID_API_URL", "")
+    result = run(sendgrid_ip_pool, {"name": "tx"}, [Call("GET", "/v3/ips/pools/tx", 200, {"pool_name": "tx", "ips": []})])
+    assert result["changed"] is False
