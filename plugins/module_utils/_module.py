@@ -341,6 +341,17 @@ class SendGridModule:
         except InputError as exc:
             self.ansible.fail_json(msg=str(exc), changed=False)
 
+    # A wait for SendGrid's rate limit this long or longer is said in a warning: the task looks hung otherwise.
+    LONG_WAIT = 5.0
+
+    def report_waits(self):
+        client = self._client
+        if client is not None and client.rate_limit_waited >= self.LONG_WAIT:
+            self.ansible.warn(
+                "waited %.0f s in total for SendGrid's rate limit (%d answers 429); many parallel tasks share one limit: "
+                "fewer forks, throttle, or a larger rate_limit_timeout if runs fail" % (client.rate_limit_waited, client.rate_limit_answers)
+            )
+
     @property
     def check_mode(self):
         return self.ansible.check_mode
@@ -375,7 +386,10 @@ class SendGridModule:
             return bool(resource is not None and resource.changed)
 
         try:
-            result = work()
+            try:
+                result = work()
+            finally:
+                self.report_waits()
         except InputError as exc:
             self.ansible.fail_json(msg=str(exc), changed=False)
         except SendGridError as exc:
@@ -474,15 +488,19 @@ class SendGridResource:
             # Validating twice cannot create anything, so 5xx and dropped connections are retried.
             return normalise_validation(self.client.post(validate_path, retry_safe=True))
 
+        started = time.time()
         validation, attempts = wait_for_validation(once, params["validate_timeout"], params["validate_delay"])
+        elapsed = time.time() - started
         validation["attempts"] = attempts
         self.extra["validation"] = validation
         if validation["valid"]:
             self.changed = True
             return validation
-        message = "%s is not valid after %d validation attempt(s) in %ss: %s" % (
+        # The time this run spent, not the option: "in 20.0s" after 0.3 s of answers would mislead.
+        message = "%s is not valid after %d validation attempt(s) in %.1fs (validate_timeout=%s): %s" % (
             what,
             attempts,
+            elapsed,
             params["validate_timeout"],
             "; ".join(invalid_reasons(validation)) or "SendGrid gave no reason",
         )
@@ -541,7 +559,18 @@ class SendGridResource:
                     raise
                 self.changed = changed_before
                 return found
-            found = reread()
+            try:
+                found = reread()
+            except (APIError, NetworkError) as reread_error:
+                # Both the write's answer and the read that would tell its outcome are lost: say which write.
+                self.changed = True
+                raise SendGridError(
+                    "the outcome of %s %s is unknown: %s; reading again to learn it failed too: %s. Run the task again "
+                    "once SendGrid answers: it reads first and does not create a second object"
+                    % (method, path, exc.message, reread_error.message),
+                    method=method,
+                    path=path,
+                )
             if found is None:
                 self.changed = changed_before
                 raise

@@ -153,8 +153,15 @@ def _error_field(error, instance) -> Optional[str]:
 
 class SpecValidator:
     def __init__(self, directory: pathlib.Path):
-        import yaml
-        from jsonschema import Draft202012Validator
+        try:
+            import yaml
+            from jsonschema import Draft202012Validator
+        except ImportError as exc:
+            raise SystemExit(
+                "the simulator checks requests against SendGrid's OpenAPI files and needs PyYAML and jsonschema for that "
+                "(pip install pyyaml jsonschema, or pip install -r requirements-dev.txt); %s. Start it with --openapi-dir "
+                "pointing at a missing directory to run without the check" % exc
+            ) from None
 
         self._validator_class = Draft202012Validator
         self.operations: list[Operation] = []

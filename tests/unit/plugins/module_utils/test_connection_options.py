@@ -89,3 +89,17 @@ def test_an_empty_api_url_from_the_environment_is_not_set(run, monkeypatch):
     monkeypatch.setenv("SENDGRID_API_URL", "")
     result = run(sendgrid_ip_pool, {"name": "tx"}, [Call("GET", "/v3/ips/pools/tx", 200, {"pool_name": "tx", "ips": []})])
     assert result["changed"] is False
+
+
+def test_a_long_rate_limit_wait_is_said_in_a_warning(run, monkeypatch, _no_sleep):
+    from ansible.module_utils import basic
+
+    seen = []
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, message, **kwargs: seen.append(message))
+    too_many = {"errors": [{"field": None, "message": "too many requests"}]}
+    calls = [Call("GET", "/v3/ips/pools/tx", 429, too_many, headers={"Retry-After": "6"}),
+             Call("GET", "/v3/ips/pools/tx", 200, {"pool_name": "tx", "ips": []})]
+    result = run(sendgrid_ip_pool, {"name": "tx"}, calls)
+    assert result["changed"] is False and _no_sleep == [6.0]
+    assert seen == ["waited 6 s in total for SendGrid's rate limit (1 answers 429); many parallel tasks share one limit: "
+                    "fewer forks, throttle, or a larger rate_limit_timeout if runs fail"]

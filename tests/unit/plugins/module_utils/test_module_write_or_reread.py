@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, NetworkError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, NetworkError, SendGridError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import SendGridResource
 
 
@@ -103,3 +103,27 @@ def test_lost_answer_not_found_raises_the_write_error(error, changed):
     assert info.value is error
     assert reread.calls == 1
     assert res.changed is changed  # earlier writes of the run still count
+
+
+def test_when_the_read_after_a_lost_answer_fails_too_the_message_names_the_write():
+    class Client:
+        last_request = None
+
+        def request(self, method, path, **kwargs):
+            raise NetworkError("SendGrid API request POST /v3/things could not connect: refused", method=method, path=path)
+
+    class Module:
+        check_mode = False
+        params = {}
+        client = Client()
+
+    resource = SendGridResource(Module())
+
+    def reread():
+        raise NetworkError("SendGrid API request GET /v3/things could not connect: refused", method="GET", path="/v3/things")
+
+    with pytest.raises(SendGridError) as info:
+        resource.write_or_reread("POST", "/v3/things", {"name": "x"}, reread)
+    message = str(info.value)
+    assert message.startswith("the outcome of POST /v3/things is unknown")
+    assert "GET /v3/things could not connect" in message and resource.changed is True
