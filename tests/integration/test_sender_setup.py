@@ -400,3 +400,27 @@ def test_sender_in_a_subuser_account(simulator, playbook, tmp_path):
     assert writes(simulator) == []
     assert reads(simulator) == no_change_reads()
     assert {r["account"] for r in api_requests(simulator)} == {"acme"}
+
+
+def test_inputs_from_the_command_line_arrive_as_strings_and_work(simulator, playbook, tmp_path):
+    # -e key=value (and AWX surveys) give strings: a comma-separated list, "false" for a boolean (issue 16).
+    simulator.add_ips(["192.0.2.30", "192.0.2.31"])
+    domain = "cli-strings.example.net"
+    args = ["-e", "sender_setup_domain=%s" % domain, "-e", "sender_setup_ips=192.0.2.30,192.0.2.31",
+            "-e", "sender_setup_ip_pool=cli-pool", "-e", "sender_setup_automatic_security=false",
+            "-e", "sender_setup_custom_spf=true", "-e", "sender_setup_link_branding=false"]
+    ok(playbook(SETUP, args=args))
+    objects = sender_objects(simulator, domain)
+    assert [p["ips"] for p in simulator.state()["pools"] if p["name"] == "cli-pool"] == [["192.0.2.30", "192.0.2.31"]]
+    assert sorted(r["ip"] for r in objects["reverse_dns"]) == ["192.0.2.30", "192.0.2.31"]
+    ((created,),) = [objects["domains"]]
+    assert (created["automatic_security"], created["custom_spf"], created["ips"]) == (False, True, ["192.0.2.30", "192.0.2.31"])
+
+
+def test_a_mistyped_role_variable_is_refused_before_any_request(simulator, playbook, tmp_path):
+    run = playbook(SETUP, args=["-e", "sender_setup_domain=typo.example.net", "-e", "sender_setup_subdomian=em"])
+    assert run.rc != 0
+    (failed,) = [r for r in run.results if r["status"] == "failed"]
+    assert "unknown role variable(s) sender_setup_subdomian" in failed["result"]["msg"]
+    assert "did you mean sender_setup_subdomain" in failed["result"]["msg"]
+    assert api_requests(simulator) == []
