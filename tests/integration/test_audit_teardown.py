@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import requests
 
@@ -172,3 +173,24 @@ def test_teardown_needs_confirmation_then_deletes_exactly_the_senders_objects(si
     again = ok(playbook(TEARDOWN, extra_vars=confirmed))
     assert again.changed == []
     assert writes(simulator) == []
+
+
+def test_teardown_refuses_a_pool_that_a_sender_outside_the_run_still_uses(simulator, playbook, tmp_path):
+    # Two senders of one inventory share a pool; tearing down one of them (--limit) must not take it from the other.
+    simulator.add_ips(["192.0.2.40"])
+    requests.post(simulator.url("/v3/ips/pools"), json={"name": "shared-pool"}, headers=simulator.auth_headers(), timeout=10)
+    inventory = tmp_path / "senders.yml"
+    hosts = {name: {"sender_setup_domain": "%s.example.net" % name, "sender_setup_ip_pool": "shared-pool",
+                    "sender_setup_link_branding": False, "sender_setup_reverse_dns": False} for name in ("alpha", "beta")}
+    inventory.write_text(json.dumps({"senders": {"hosts": hosts, "vars": {"ansible_connection": "local",
+                                                                        "ansible_python_interpreter": sys.executable}}}))
+    args = ["-i", str(inventory), "--limit", "alpha"]
+    variables = {"sendgrid_hosts": "senders", "sender_setup_teardown_confirm": True}
+    refused = playbook(TEARDOWN, extra_vars=variables, args=args)
+    assert refused.rc != 0
+    (failed,) = [r for r in refused.results if r["status"] == "failed"]
+    assert failed["task"] == "Refuse to delete an IP pool that senders outside this run still use"
+    assert "also the pool of beta" in failed["result"]["msg"] and "sender_setup_teardown_shared_pool=true" in failed["result"]["msg"]
+    assert [p["name"] for p in simulator.state()["pools"]] == ["shared-pool"]
+    forced = playbook(TEARDOWN, extra_vars=dict(variables, sender_setup_teardown_shared_pool=True), args=args)
+    assert forced.rc == 0 and simulator.state()["pools"] == []
