@@ -156,8 +156,8 @@ def test_teardown_needs_confirmation_then_deletes_exactly_the_senders_objects(si
     run = ok(playbook(TEARDOWN, extra_vars=confirmed))
     assert sorted(set(run.changed)) == sorted(
         [
-            "Link branding is gone for %s" % DOMAIN,
-            "Domain authentication is gone for %s" % DOMAIN,
+            "The sender's link branding is gone",
+            "The sender's domain authentication is gone",
             "Reverse DNS of the sender's IPs is gone",
             "IP pool is gone",
         ]

@@ -193,14 +193,14 @@ def test_check_mode_on_an_empty_account_writes_nothing_and_predicts_every_object
     state = simulator.state()
     assert (state["pools"], state["reverse_dns"], state["domains"], state["links"]) == ([], [], [], [])
     # Each object is predicted as a change, with the options it would get.
-    pool = role_task(run, "The sender's IPs are in the IP pool %s" % POOL)
+    pool = role_task(run, "The sender's IPs are in its IP pool")
     assert pool["changed"] is True and pool["diff"]["before"] == {}
     (rdns,) = role_results(run, "Reverse DNS of the sender's IPs: set up")
     assert [item["changed"] for item in rdns["result"]["results"]] == [True, True]
-    domain = role_task(run, "Domain authentication for %s" % DOMAIN)
+    domain = role_task(run, "Domain authentication of the sender")
     assert domain["changed"] is True and domain["diff"]["before"] == {}
     assert domain["domain"]["subdomain"] == "em" and domain["domain"]["default"] is True
-    link = role_task(run, "Link branding for %s" % DOMAIN)
+    link = role_task(run, "Link branding of the sender")
     assert link["changed"] is True and link["link"]["subdomain"] == "links"
     lines = summary(run)
     assert len(lines) == 5
@@ -342,10 +342,10 @@ def test_subusers_are_associated_once_the_objects_are_valid(simulator, playbook,
 
     # On the first run the setup calls deferred the associations (nothing was valid yet) and the validation calls
     # made them.
-    for name in ("Domain authentication for %s", "Link branding for %s"):
-        assert role_task(first, name % DOMAIN)["deferred_subusers"] == ["news", "shop"]
-    assert role_task(first, "Validate domain authentication for %s" % DOMAIN)["domain"]["subusers"] == ["news", "shop"]
-    assert "deferred_subusers" not in role_task(first, "Validate link branding for %s" % DOMAIN)
+    for name in ("Domain authentication of the sender", "Link branding of the sender"):
+        assert role_task(first, name)["deferred_subusers"] == ["news", "shop"]
+    assert role_task(first, "Validate the domain authentication of the sender")["domain"]["subusers"] == ["news", "shop"]
+    assert "deferred_subusers" not in role_task(first, "Validate the link branding of the sender")
 
     # Nothing to do: one call per object. The domain is read once (its object lists its subusers); the link once,
     # plus the link of each listed subuser (SendGrid's link object does not list them).
@@ -359,8 +359,8 @@ def test_subusers_are_associated_once_the_objects_are_valid(simulator, playbook,
         ("GET", "/v3/whitelabel/links/subuser", "shop"),
         ("GET", "/v3/whitelabel/links/subuser", "news"),
     ]
-    assert role_task(second, "Link branding for %s" % DOMAIN)["link"]["subusers"] == ["news", "shop"]
-    assert role_results(second, "Validate link branding for %s" % DOMAIN) == []
+    assert role_task(second, "Link branding of the sender")["link"]["subusers"] == ["news", "shop"]
+    assert role_results(second, "Validate the link branding of the sender") == []
 
     # A subuser swapped for another one, with purge: both valid objects follow, in one run.
     simulator.clear_requests()
