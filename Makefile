@@ -8,6 +8,7 @@
 #   make demo         python -m tests.tools.demo
 #   make perf         the benchmark: python -m tests.perf, writes docs/performance.md (not part of make test; PERF_ARGS=...)
 #   make reliability-report  tests/reliability, then docs/reliability.md from that run (make test never rewrites it)
+#   make live-check   contract check against a real SendGrid test account (SENDGRID_API_KEY, LIVE_CHECK_DOMAIN)
 #   make venv         only (re)build .venv when requirements-dev.txt changed
 #   make clean        remove .build/ and caches (keeps .venv);  make distclean  also removes .venv
 #
@@ -29,10 +30,10 @@ HARNESS := bash tests/tools/harness.sh
 RELEASE := bash tests/tools/release.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help test sanity units integration pytest lint demo perf reliability-report venv link clean distclean docs docs-screenshots artifact matrix
+.PHONY: help test sanity units integration pytest lint demo perf reliability-report live-check venv link clean distclean docs docs-screenshots artifact matrix
 
 help:
-	@sed -n '3,19p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
+	@sed -n '3,20p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
 
 test:
 	@$(HARNESS) test
@@ -60,6 +61,9 @@ perf:
 
 reliability-report:
 	@$(HARNESS) reliability_report
+
+live-check:
+	@$(HARNESS) live_check
 
 venv:
 	@$(HARNESS) venv

@@ -227,6 +227,12 @@ stage_demo() {
 # ---------------------------------------------------------------------------------------------
 # perf: the benchmark (tests/perf/README.md); writes docs/performance.md. Not part of `test`.
 # ---------------------------------------------------------------------------------------------
+# live-check: the contract check against a real SendGrid account (tests/tools/live_check.py). Never part of test.
+stage_live_check() {
+    log "live-check: python -m tests.tools.live_check"
+    exec "$VENV/bin/python" -m tests.tools.live_check
+}
+
 stage_perf() {
     log "perf: python -m tests.perf ${PERF_ARGS:-}"
     # shellcheck disable=SC2086 # PERF_ARGS is a list of words on purpose
@@ -278,7 +284,7 @@ main() {
         case "$stage" in
             venv) run_stage venv ;;
             link) stage_link ;;
-            lint | sanity | units | integration | pytest | demo | perf | reliability_report)
+            lint | sanity | units | integration | pytest | demo | perf | reliability_report | live_check)
                 run_stage venv
                 stage_link
                 export_env
