@@ -128,3 +128,23 @@ def test_setup_playbook_runs_under_ansible_runner(simulator, runner, tmp_path):
     assert all(not changed for _action, _event, changed in module_events(again))
     assert writes(simulator) == []
     assert reads(simulator) == no_change_reads(pool=None)
+
+
+def test_the_audit_report_reaches_the_job_artifacts(simulator, runner, tmp_path):
+    # Under ansible-runner the report lands in the job's artifact directory and the summary in its stats (AWX keeps
+    # both with the job), not in the directory the command was typed in.
+    simulator.add_ips(IPS)
+    root = private_data_dir(tmp_path / "private")
+    (root / "project" / "sendgrid_audit.yml").write_text("---\n- name: Audit\n  ansible.builtin.import_playbook: mailops.sendgrid.audit\n")
+    variables = {"sender_setup_domain": DOMAIN, "sender_setup_dns_check": False, "sender_setup_link_branding": False}
+    job = runner.run(private_data_dir=str(root), playbook="sendgrid_audit.yml", extravars=variables, quiet=True, ident="audit1",
+                     envvars={"SENDGRID_API_KEY": simulator.api_key, "SENDGRID_API_URL": simulator.base_url,
+                              "ANSIBLE_COLLECTIONS_PATH": collections_path(), "ANSIBLE_NOCOLOR": "1",
+                              "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])})
+    assert job.status == "successful", job.stdout.read()[-3000:]
+    artifacts = root / "artifacts" / "audit1"
+    assert (artifacts / "audit-reports" / (DOMAIN + ".md")).exists()
+    assert (artifacts / "audit-reports" / (DOMAIN + ".json")).exists()
+    found = [event["event_data"].get("artifact_data") for event in job.events if event.get("event") == "playbook_on_stats"]
+    # Nothing was set up, so every object is missing: the audit says it drifted.
+    assert found and found[-1]["mailops_sendgrid_audit"][DOMAIN]["drifted"] is True
