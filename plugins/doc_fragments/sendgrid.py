@@ -55,7 +55,7 @@ options:
     description:
       - Upper bound, in seconds, on the total time one module run spends waiting out HTTP 429 answers.
       - The module waits until C(X-RateLimit-Reset) (or C(Retry-After)); without those headers it backs off exponentially.
-      - Every wait gets a random extra (up to 0.5 seconds, doubling with each 429 of the same request up to 8 seconds),
+      - Every wait gets a random extra (up to 1 second, doubling with each 429 of the same request up to 16 seconds),
         so parallel runs refused together do not all come back at the same instant.
       - A reset header that is zero, negative, not a number or already past counts as no header.
       - When the next wait would pass this bound, or after 60 answers 429 to one request, the module fails with a
@@ -142,6 +142,39 @@ attributes:
     description: Use C(group/mailops.sendgrid.sendgrid) in C(module_defaults) to set default values for this module.
     membership:
       - mailops.sendgrid.sendgrid
+"""
+
+    # The DNS modules (sendgrid_dns_check, sendgrid_dns_publish): they send nothing to SendGrid and accept the
+    # connection options only so that module_defaults for the action group apply to them. List it before
+    # mailops.sendgrid.sendgrid: the first fragment's text of an option wins.
+    DNS = r"""
+options:
+  timeout:
+    description:
+      - Seconds to wait for each DNS answer (here the DNS timeout, not an HTTP one).
+    type: float
+    default: 5
+  api_key:
+    description:
+      - Not used by this module, which sends no request to SendGrid.
+      - Accepted so that C(module_defaults) for the action group C(mailops.sendgrid.sendgrid) work.
+  api_url:
+    description:
+      - Ignored, see O(api_key).
+  data_residency:
+    description:
+      - Ignored, see O(api_key).
+  on_behalf_of:
+    description:
+      - Ignored, see O(api_key).
+  validate_certs:
+    description:
+      - Ignored, see O(api_key).
+  rate_limit_timeout:
+    description:
+      - Ignored, see O(api_key).
+requirements:
+  - dnspython >= 2.0 (on the host that runs the module)
 """
 
     # Information modules: read only.

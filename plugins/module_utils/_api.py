@@ -54,8 +54,8 @@ EPOCH_THRESHOLD = 1e9
 # Every 429 wait gets a random extra of up to this many seconds, doubling with each 429 of the same
 # request up to the cap: processes that were refused together do not all come back at the same
 # instant (the reset second) and refuse each other again.
-RATE_LIMIT_JITTER = 0.5
-RATE_LIMIT_JITTER_CAP = 8.0
+RATE_LIMIT_JITTER = 1.0
+RATE_LIMIT_JITTER_CAP = 16.0
 # However small the waits, a request is sent at most this many times while SendGrid answers 429.
 RATE_LIMIT_MAX_ATTEMPTS = 60
 # An answer body larger than this is refused (SendGrid's largest list pages are well under 1 MiB).
@@ -523,7 +523,23 @@ class SendGridClient:
         messages = self._messages(response)
         raw = None if messages else self._redact(response.text[:200]) or None
         error_class = AuthenticationError if status in (401, 403) else APIError
-        raise error_class(method, path, status, messages, raw=raw)
+        raise error_class(method, path, status, messages, raw=raw, note=self._what_to_do(status))
+
+    def _what_to_do(self, status):
+        """What a 401 or 403 most likely means, since SendGrid's own text ("access forbidden") does not say."""
+        if status == 401:
+            return (
+                "SendGrid refused the API key: check api_key or SENDGRID_API_KEY (revoked, mistyped, or a key of "
+                "another account; a key of an EU account works only with data_residency=eu)"
+            )
+        if status == 403 and self.on_behalf_of:
+            return (
+                "the key may not act on behalf of %r: check that on_behalf_of names an existing subuser (or 'account-id "
+                "<id>') of the key's account, and that the key has the scopes this request needs" % self.on_behalf_of
+            )
+        if status == 403:
+            return "the key lacks a scope this request needs: give it the scopes listed in the module's notes"
+        return None
 
     def _redact(self, text):
         if text:

@@ -53,6 +53,14 @@ def sendgrid_argument_spec():
     )
 
 
+def dns_argument_spec():
+    """The connection options as the DNS modules accept them: ignored (module_defaults for the action group passes them
+    to every member), with ``timeout`` the DNS timeout (default 5 s)."""
+    spec = sendgrid_argument_spec()
+    spec["timeout"] = dict(spec["timeout"], default=5)
+    return spec
+
+
 def validation_argument_spec():
     """``validate``/``validate_timeout``/``validate_delay``/``validate_failure``, shared by the branding modules."""
     return dict(
@@ -87,11 +95,26 @@ def validate_ipv4(value, option):
     return str(address)
 
 
+# What input validation changed and the user should know, said as warnings by the runner (internationalized names).
+NOTES: list = []
+
+
 def validate_domain(value, option, allow_single_label=False):
-    """Return the DNS name lower-cased without a trailing dot, or raise naming the option."""
+    """Return the DNS name lower-cased without a trailing dot, or raise naming the option.
+
+    An internationalized name (``bücher.example``) is converted to its ASCII form (``xn--bcher-kva.example``) with
+    Python's standard ``idna`` codec, as SendGrid and DNS need it; a warning says so.
+    """
     if not isinstance(value, str) or not value.strip():
         raise InputError("%s must be a DNS name, got %r" % (option, value))
     name = value.strip().lower()
+    if not name.isascii():
+        try:
+            ascii_name = name.rstrip(".").encode("idna").decode("ascii")
+        except UnicodeError as exc:
+            raise InputError("%s is not a valid internationalized DNS name: %r (%s)" % (option, value, exc))
+        NOTES.append("%s %r is an internationalized name: used in its ASCII form %s, as DNS and SendGrid need it" % (option, value, ascii_name))
+        name = ascii_name
     if name.endswith("."):
         name = name[:-1]
     if len(name) > 253:
@@ -390,6 +413,9 @@ class SendGridModule:
                 result = work()
             finally:
                 self.report_waits()
+                for note in NOTES:
+                    self.ansible.warn(note)
+                del NOTES[:]
         except InputError as exc:
             self.ansible.fail_json(msg=str(exc), changed=False)
         except SendGridError as exc:

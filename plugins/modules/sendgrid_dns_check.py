@@ -23,6 +23,7 @@ description:
 author:
   - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
+  - mailops.sendgrid.sendgrid.dns
   - mailops.sendgrid.sendgrid
   - mailops.sendgrid.sendgrid.info_attributes
 options:
@@ -71,26 +72,6 @@ options:
       - A nameserver that does not answer makes the affected records RV(records[].status=error).
     type: float
     default: 5
-  api_key:
-    description:
-      - Not used by this module, which sends no request to SendGrid.
-      - Accepted so that C(module_defaults) for the action group C(mailops.sendgrid.sendgrid) work.
-    required: false
-  api_url:
-    description:
-      - Ignored, see O(api_key).
-  data_residency:
-    description:
-      - Ignored, see O(api_key).
-  on_behalf_of:
-    description:
-      - Ignored, see O(api_key).
-  validate_certs:
-    description:
-      - Ignored, see O(api_key).
-  rate_limit_timeout:
-    description:
-      - Ignored, see O(api_key).
   fail_on_mismatch:
     description:
       - Fail the task when a record is not published as expected (RV(ok=false)).
@@ -98,8 +79,6 @@ options:
       - When V(false), the task succeeds and RV(ok) tells whether every record is right.
     type: bool
     default: false
-requirements:
-  - dnspython >= 2.0 (on the host that runs the module)
 notes:
   - Needs no SendGrid API key and no scope. The connection options shared by the collection's modules are accepted and
     ignored (except O(timeout)). The shared notes about HTTP requests and the C(requests) requirement do not apply to
@@ -326,18 +305,13 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_check import
     DNSPythonLookup,
     normalise_expected,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import sendgrid_argument_spec
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import dns_argument_spec
 
 RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT"]
 
 
 def argument_spec():
-    # The shared connection options are accepted (module_defaults for the action group passes them to
-    # every member) and ignored. Only api_key changes: this module must run without one. ``timeout``
-    # keeps its name and meaning ("seconds to wait for each answer"), for DNS here.
-    spec = sendgrid_argument_spec()
-    spec["api_key"] = dict(spec["api_key"], required=False)
-    spec["timeout"] = dict(spec["timeout"], default=5)
+    spec = dns_argument_spec()
     spec.update(
         records=dict(
             type="list",

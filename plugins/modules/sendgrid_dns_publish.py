@@ -30,9 +30,8 @@ description:
 author:
   - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
+  - mailops.sendgrid.sendgrid.dns
   - mailops.sendgrid.sendgrid
-requirements:
-  - dnspython >= 2.0 (on the host that runs the module)
 attributes:
   check_mode:
     support: full
@@ -112,26 +111,6 @@ options:
     description: Seconds to wait for each DNS answer and for the update's answer.
     type: float
     default: 5
-  api_key:
-    description:
-      - Not used by this module, which sends no request to SendGrid.
-      - Accepted so that C(module_defaults) for the action group C(mailops.sendgrid.sendgrid) work.
-    required: false
-  api_url:
-    description:
-      - Ignored, see O(api_key).
-  data_residency:
-    description:
-      - Ignored, see O(api_key).
-  on_behalf_of:
-    description:
-      - Ignored, see O(api_key).
-  validate_certs:
-    description:
-      - Ignored, see O(api_key).
-  rate_limit_timeout:
-    description:
-      - Ignored, see O(api_key).
 notes:
   - The server must allow queries and signed updates from the host that runs the module (for BIND, C(allow-update) or
     C(update-policy) with the TSIG key).
@@ -225,15 +204,11 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_zone import 
     ZoneError,
     ZoneServer,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import sendgrid_argument_spec
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import dns_argument_spec
 
 
 def argument_spec():
-    # The shared connection options are accepted (module_defaults for the action group passes them to every member)
-    # and ignored; this module needs no API key. ``timeout`` is the DNS timeout here.
-    spec = sendgrid_argument_spec()
-    spec["api_key"] = dict(spec["api_key"], required=False)
-    spec["timeout"] = dict(spec["timeout"], default=5)
+    spec = dns_argument_spec()
     spec.update(
         records=dict(
             type="list",

@@ -335,7 +335,7 @@ def test_429_waits_carry_a_growing_jitter(requests_mock, clock):
     client = SendGridClient(KEY, URL, sleep=clock.sleep, clock=clock.time, random_fraction=lambda: 1.0)
     requests_mock.get(URL + "/v3/ips", [{"status_code": 429, "json": TOO_MANY, "headers": {"X-RateLimit-Reset": "1"}}] * 3 + [{"json": []}])
     client.get("/v3/ips")
-    assert clock.sleeps == [1.5, 2.0, 3.0]
+    assert clock.sleeps == [2.0, 3.0, 5.0]
     assert client.rate_limit_answers == 3
 
 
@@ -469,3 +469,11 @@ def test_paginate_a_capped_server_is_read_to_the_end_at_its_page_size(requests_m
     requests_mock.get(URL + "/v3/whitelabel/domains", [{"json": page} for page in pages])
     assert len(list(client.paginate("/v3/whitelabel/domains", limit=500))) == 120
     assert [r.qs["offset"] for r in requests_mock.request_history] == [["0"], ["50"], ["100"]]
+
+
+def test_a_403_on_behalf_of_a_subuser_says_what_to_check(requests_mock, clock):
+    client = SendGridClient(KEY, URL, on_behalf_of="ghost", sleep=clock.sleep, clock=clock.time)
+    requests_mock.get(URL + "/v3/ips/pools", status_code=403, json={"errors": [{"field": None, "message": "access forbidden"}]})
+    with pytest.raises(AuthenticationError) as info:
+        client.get("/v3/ips/pools")
+    assert "may not act on behalf of 'ghost'" in str(info.value) and "existing subuser" in str(info.value)

@@ -112,3 +112,13 @@ def test_wait_for_validation_respects_timeout():
     assert validation["valid"] is False
     assert attempts == 3
     assert now[0] == 10
+
+
+def test_an_internationalized_domain_is_used_in_its_ascii_form_with_a_note():
+    from ansible_collections.mailops.sendgrid.plugins.module_utils import _module
+
+    del _module.NOTES[:]
+    assert _module.validate_domain("Bücher.Example", "domain") == "xn--bcher-kva.example"
+    assert _module.NOTES == ["domain 'Bücher.Example' is an internationalized name: used in its ASCII form xn--bcher-kva.example, "
+                             "as DNS and SendGrid need it"]
+    del _module.NOTES[:]

@@ -458,7 +458,10 @@ def test_pool_name_is_url_encoded_and_on_behalf_of_sent(run):
 def test_auth_error_names_method_path_and_status(run):
     result = run(module, {"name": "tx"}, [Call("GET", POOL + "/tx", 403, {"errors": [{"field": None, "message": "access forbidden"}]})])
     assert result["failed"] is True
-    assert result["msg"] == "SendGrid API request GET /v3/ips/pools/tx failed with HTTP 403: access forbidden"
+    assert result["msg"] == (
+        "SendGrid API request GET /v3/ips/pools/tx failed with HTTP 403: access forbidden"
+        " (the key lacks a scope this request needs: give it the scopes listed in the module's notes)"
+    )
 
 
 def test_rate_limit_longer_than_timeout_fails_clearly(run, _no_sleep):

@@ -126,7 +126,11 @@ def test_server_error_is_retried(run):
 def test_auth_error_is_reported_with_method_path_status(run):
     result = run(module, {}, [Call("GET", POOLS, 401, {"errors": [{"field": None, "message": "authorization required"}]})])
     assert result["failed"] is True
-    assert result["msg"] == "SendGrid API request GET /v3/ips/pools failed with HTTP 401: authorization required"
+    assert result["msg"] == (
+        "SendGrid API request GET /v3/ips/pools failed with HTTP 401: authorization required"
+        " (SendGrid refused the API key: check api_key or SENDGRID_API_KEY (revoked, mistyped, or a key of another account;"
+        " a key of an EU account works only with data_residency=eu))"
+    )
     assert API_KEY not in repr(result)
 
 

@@ -150,5 +150,8 @@ def test_bad_input_fails_before_any_request(run, args, message):
 def test_api_error_is_reported_without_the_key(run):
     result = run(module, {}, [Call("GET", LINKS, 403, {"errors": [{"field": None, "message": "access forbidden"}]}, query=LIST)])
     assert result["failed"] is True
-    assert result["msg"] == "SendGrid API request GET /v3/whitelabel/links failed with HTTP 403: access forbidden"
+    assert result["msg"] == (
+        "SendGrid API request GET /v3/whitelabel/links failed with HTTP 403: access forbidden"
+        " (the key lacks a scope this request needs: give it the scopes listed in the module's notes)"
+    )
     assert API_KEY not in repr({k: v for k, v in result.items() if not k.startswith("_")})

@@ -123,5 +123,8 @@ def test_api_error_is_reported(run):
     error = {"errors": [{"field": None, "message": "access forbidden"}]}
     result = run(module, {}, [Call("GET", RDNS, 403, error, query={"limit": 500, "offset": 0})])
     assert result["failed"] is True
-    assert result["msg"] == "SendGrid API request GET /v3/whitelabel/ips failed with HTTP 403: access forbidden"
+    assert result["msg"] == (
+        "SendGrid API request GET /v3/whitelabel/ips failed with HTTP 403: access forbidden"
+        " (the key lacks a scope this request needs: give it the scopes listed in the module's notes)"
+    )
     assert API_KEY not in repr(result)
