@@ -55,7 +55,7 @@ options:
     description:
       - Upper bound, in seconds, on the total time one module run spends waiting out HTTP 429 answers.
       - The module waits until C(X-RateLimit-Reset) (or C(Retry-After)); without those headers it backs off exponentially.
-      - Every wait gets a random extra (up to 1 second, doubling with each 429 of the same request up to 16 seconds),
+      - Every wait gets a random extra (up to 0.5 seconds, doubling with each 429 of the same request up to 8 seconds),
         so parallel runs refused together do not all come back at the same instant.
       - A reset header that is zero, negative, not a number or already past counts as no header.
       - When the next wait would pass this bound, or after 60 answers 429 to one request, the module fails with a

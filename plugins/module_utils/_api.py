@@ -54,8 +54,8 @@ EPOCH_THRESHOLD = 1e9
 # Every 429 wait gets a random extra of up to this many seconds, doubling with each 429 of the same
 # request up to the cap: processes that were refused together do not all come back at the same
 # instant (the reset second) and refuse each other again.
-RATE_LIMIT_JITTER = 1.0
-RATE_LIMIT_JITTER_CAP = 16.0
+RATE_LIMIT_JITTER = 0.5
+RATE_LIMIT_JITTER_CAP = 8.0
 # However small the waits, a request is sent at most this many times while SendGrid answers 429.
 RATE_LIMIT_MAX_ATTEMPTS = 60
 # An answer body larger than this is refused (SendGrid's largest list pages are well under 1 MiB).

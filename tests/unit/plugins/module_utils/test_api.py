@@ -335,7 +335,7 @@ def test_429_waits_carry_a_growing_jitter(requests_mock, clock):
     client = SendGridClient(KEY, URL, sleep=clock.sleep, clock=clock.time, random_fraction=lambda: 1.0)
     requests_mock.get(URL + "/v3/ips", [{"status_code": 429, "json": TOO_MANY, "headers": {"X-RateLimit-Reset": "1"}}] * 3 + [{"json": []}])
     client.get("/v3/ips")
-    assert clock.sleeps == [2.0, 3.0, 5.0]
+    assert clock.sleeps == [1.5, 2.0, 3.0]
     assert client.rate_limit_answers == 3
 
 
