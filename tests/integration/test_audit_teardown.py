@@ -182,8 +182,8 @@ def test_teardown_refuses_a_pool_that_a_sender_outside_the_run_still_uses(simula
     inventory = tmp_path / "senders.yml"
     hosts = {name: {"sender_setup_domain": "%s.example.net" % name, "sender_setup_ip_pool": "shared-pool",
                     "sender_setup_link_branding": False, "sender_setup_reverse_dns": False} for name in ("alpha", "beta")}
-    inventory.write_text(json.dumps({"senders": {"hosts": hosts, "vars": {"ansible_connection": "local",
-                                                                        "ansible_python_interpreter": sys.executable}}}))
+    connection = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    inventory.write_text(json.dumps({"senders": {"hosts": hosts, "vars": connection}}))
     args = ["-i", str(inventory), "--limit", "alpha"]
     variables = {"sendgrid_hosts": "senders", "sender_setup_teardown_confirm": True}
     refused = playbook(TEARDOWN, extra_vars=variables, args=args)
