@@ -153,6 +153,8 @@ options:
 notes:
   - Needs the API key scope C(whitelabel.read), and C(whitelabel.create), C(whitelabel.update) and
     C(whitelabel.delete) for changes.
+  - After a create the module reads the list once more, to remove identical copies another run created at the same
+    time (RV(removed_duplicates)); setting O(default=true) reads which domain is the default now (RV(default_taken_from)).
   - Lookup. SendGrid's C(domain) filter is a search (it also returns C(mail.example.com) and C(example.com.au) for
     C(example.com)), so the module asks with the C(domain) filter (and C(username), or C(exclude_subusers=true) when
     O(username) is not set), reads every page and then matches the domain exactly.
@@ -380,6 +382,31 @@ deferred_subusers:
   type: list
   elements: str
   sample: [agency-client]
+removed_duplicates:
+  description:
+    - Ids of identical authenticated domains this run deleted, sorted.
+    - After a create, copies that another run created at the same time (two hosts of a play, a re-launched run) are
+      deleted, keeping the valid one, else the default one, else the one with the lowest id; only objects that appeared
+      while this run was creating are touched. With O(state=absent), every identical copy is deleted.
+  returned: when copies were deleted
+  type: list
+  elements: int
+  sample: [1000002]
+default_taken_from:
+  description:
+    - The object that had the account's default flag and loses it because this run sets O(default=true) (a warning says
+      so too, since two configurations that both ask for the default take it from each other on every run).
+  returned: when O(default=true) takes the flag from another object
+  type: dict
+  contains:
+    id:
+      description: Its id.
+      type: int
+      sample: 1000001
+    name:
+      description: Its full name.
+      type: str
+      sample: em.example.org
 """
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError

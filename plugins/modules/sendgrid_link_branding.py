@@ -101,6 +101,11 @@ notes:
     incomplete.
     C(GET /v3/whitelabel/links/default?domain=) is not used, because it returns only one link per domain (falling back to
     other links), so it cannot replace the list and would only add a request.
+  - An answer of 10 or more links that is shorter than asked may have been cut short by a page cap SendGrid does not
+    document, so the list is asked again from where it ended (with C(offset)); when SendGrid ignores that, a missing
+    link is created with a warning that it may exist beyond the cap.
+  - After a create the module reads the list once more, to remove identical copies another run created at the same
+    time (RV(removed_duplicates)).
   - Request budget. A run that changes nothing and does not set O(subusers) sends one request. Every listed subuser
     adds one read request. In check mode no write request is sent.
   - A creating request that fails on a server or connection error is not repeated; the module reads the list again to learn
@@ -284,6 +289,31 @@ deferred_subusers:
   type: list
   elements: str
   sample: [agency-client]
+removed_duplicates:
+  description:
+    - Ids of identical branded links this run deleted, sorted.
+    - After a create, copies that another run created at the same time (two hosts of a play, a re-launched run) are
+      deleted, keeping the valid one, else the default one, else the one with the lowest id; only objects that appeared
+      while this run was creating are touched. With O(state=absent), every identical copy is deleted.
+  returned: when copies were deleted
+  type: list
+  elements: int
+  sample: [1000002]
+default_taken_from:
+  description:
+    - The object that had the account's default flag and loses it because this run sets O(default=true) (a warning says
+      so too, since two configurations that both ask for the default take it from each other on every run).
+  returned: when O(default=true) takes the flag from another object
+  type: dict
+  contains:
+    id:
+      description: Its id.
+      type: int
+      sample: 1000001
+    name:
+      description: Its full name.
+      type: str
+      sample: em.example.org
 """
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import (
