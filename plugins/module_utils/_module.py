@@ -53,11 +53,22 @@ def sendgrid_argument_spec():
     )
 
 
-def dns_argument_spec():
-    """The connection options as the DNS modules accept them: ignored (module_defaults for the action group passes them
-    to every member), with ``timeout`` the DNS timeout (default 5 s)."""
+def dns_argument_spec(record_types):
+    """The DNS modules' spec: the connection options, ignored (module_defaults for the action group passes them to every
+    member) with ``timeout`` the DNS timeout (default 5 s), and ``records`` as the modules' ``dns_records`` results hold
+    them (``{name, type, value}``, ``type`` one of ``record_types``)."""
     spec = sendgrid_argument_spec()
     spec["timeout"] = dict(spec["timeout"], default=5)
+    spec["records"] = dict(
+        type="list",
+        elements="dict",
+        required=True,
+        options=dict(
+            name=dict(type="str", required=True),
+            type=dict(type="str", required=True, choices=list(record_types)),
+            value=dict(type="str", required=True),
+        ),
+    )
     return spec
 
 

@@ -311,18 +311,8 @@ RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT"]
 
 
 def argument_spec():
-    spec = dns_argument_spec()
+    spec = dns_argument_spec(RECORD_TYPES)
     spec.update(
-        records=dict(
-            type="list",
-            elements="dict",
-            required=True,
-            options=dict(
-                name=dict(type="str", required=True),
-                type=dict(type="str", required=True, choices=RECORD_TYPES),
-                value=dict(type="str", required=True),
-            ),
-        ),
         nameservers=dict(type="list", elements="str"),
         port=dict(type="int", default=53),
         fail_on_mismatch=dict(type="bool", default=False),

@@ -208,18 +208,8 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import dn
 
 
 def argument_spec():
-    spec = dns_argument_spec()
+    spec = dns_argument_spec(["A", "CNAME", "MX", "TXT"])
     spec.update(
-        records=dict(
-            type="list",
-            elements="dict",
-            required=True,
-            options=dict(
-                name=dict(type="str", required=True),
-                type=dict(type="str", required=True, choices=["A", "CNAME", "MX", "TXT"]),
-                value=dict(type="str", required=True),
-            ),
-        ),
         server=dict(type="str", required=True),
         port=dict(type="int", default=53),
         zone=dict(type="str"),
