@@ -29,6 +29,9 @@ from __future__ import annotations
 
 import re
 
+# The one DNS-name normaliser of the DNS modules (lower case, no blanks, no trailing dot).
+from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_check import normalise_name
+
 SPF_LOOKUP_LIMIT = 10
 # Mechanisms and modifiers that cost a DNS lookup (RFC 7208 section 4.6.4).
 _LOOKUP_TERMS = ("include", "a", "mx", "ptr", "exists", "redirect")
@@ -46,10 +49,6 @@ class PlanConflict(Exception):
             "%d DNS record(s) cannot be published without changing data the collection did not write: %s"
             % (len(conflicts), "; ".join(item["message"] for item in conflicts))
         )
-
-
-def normalise_name(name):
-    return (name or "").strip().rstrip(".").lower()
 
 
 def normalise_value(rtype, value):

@@ -18,7 +18,6 @@ import base64
 import binascii
 import ipaddress
 import math
-from typing import Optional
 
 try:
     import dns.exception
@@ -32,12 +31,8 @@ try:
     import dns.rdatatype
     import dns.tsigkeyring
     import dns.update
-except ImportError as exc:  # pragma: no cover - exercised through missing_required_lib
-    HAS_DNSPYTHON = False
-    DNSPYTHON_IMPORT_ERROR: Optional[ImportError] = exc
-else:
-    HAS_DNSPYTHON = True
-    DNSPYTHON_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - _dns_check.HAS_DNSPYTHON says so, and the module fails with missing_required_lib
+    pass
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_merge import OTHER_TYPES, is_spf, normalise_name, normalise_value
 

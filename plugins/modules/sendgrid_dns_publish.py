@@ -198,12 +198,8 @@ conflicts:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_merge import PlanConflict, diff, plan, record_sets
-from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_zone import (
-    DNSPYTHON_IMPORT_ERROR,
-    HAS_DNSPYTHON,
-    ZoneError,
-    ZoneServer,
-)
+from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_check import DNSPYTHON_IMPORT_ERROR, HAS_DNSPYTHON
+from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_zone import ZoneError, ZoneServer
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import dns_argument_spec
 
 
