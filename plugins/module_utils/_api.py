@@ -20,6 +20,8 @@ import time
 from typing import Optional
 from urllib.parse import urlsplit
 
+from ._rate_gate import GateTimeout, RateGate
+
 try:
     import requests
     from requests.exceptions import ConnectionError as _RequestsConnectionError
@@ -228,6 +230,8 @@ class SendGridClient:
         clock=None,
         session=None,
         random_fraction=None,
+        share_rate_limits=False,
+        rate_gate_directory=None,
     ):
         # Every form of the key is redacted from every message, also when it is refused below.
         self._secrets = secret_forms(api_key)
@@ -259,6 +263,11 @@ class SendGridClient:
             self._session.headers["on-behalf-of"] = on_behalf_of
         self.rate_limit_waited = 0.0
         self.rate_limit_answers = 0
+        # The module processes of one controller that use this key take turns after a 429 (_rate_gate).
+        self._gate = None
+        if share_rate_limits:
+            gate = RateGate(self.api_url, api_key, self._sleep, self._clock, self._random, rate_gate_directory)
+            self._gate = gate if gate.enabled else None
         # (method, path, status) of the last answer, so a failure to read it can name the request.
         self.last_request = None
 
@@ -372,9 +381,40 @@ class SendGridClient:
         if body is not None:
             kwargs["data"] = json.dumps(body)
             kwargs["headers"] = {"Content-Type": "application/json"}
+        try:
+            return self._send(method, path, url, kwargs, not_found_ok, retry_safe, expect)
+        finally:
+            if self._gate is not None:
+                self._gate.release()
+
+    def _take_turn(self, method, path, response=None, deadline=0.0):
+        """Wait for this controller's rate gate, then until the reset another process (or this one) was told."""
+        gate = self._gate
+        allowed = self.rate_limit_timeout - self.rate_limit_waited
+        try:
+            waited = gate.acquire(allowed)
+        except GateTimeout as exc:
+            self.rate_limit_waited = self.rate_limit_timeout
+            raise RateLimitedError(
+                method, path, 429, [], raw=self._redact(response.text[:200]) if response is not None else None,
+                note="rate limited: %s within rate_limit_timeout=%s; raise rate_limit_timeout or run fewer requests at once "
+                "(throttle, forks)" % (exc, self.rate_limit_timeout),
+            )
+        self.rate_limit_waited += waited
+        _seen, until = gate.throttled_until()
+        return max(deadline, until) - self._clock()
+
+    def _send(self, method, path, url, kwargs, not_found_ok, retry_safe, expect):
         retries = 0
         rate_limit_attempts = 0
+        gate = self._gate
         while True:
+            if gate is not None and not gate.held and gate.engaged():
+                # Another fork hit the limit a moment ago: take turns with it instead of asking SendGrid.
+                pause = min(self._take_turn(method, path), max(0.0, self.rate_limit_timeout - self.rate_limit_waited))
+                if pause > 0:
+                    self._sleep(pause)
+                    self.rate_limit_waited += pause
             try:
                 response = self._session.request(method, url, **kwargs)
                 self._read_body(method, path, response)
@@ -420,6 +460,11 @@ class SendGridClient:
                 self.rate_limit_answers += 1
                 rate_limit_attempts += 1
                 wait = self._rate_limit_wait(response, rate_limit_attempts)
+                if gate is not None:
+                    # This process waits out the reset holding the gate; the others wait for the gate.
+                    asked_until = self._clock() + wait
+                    wait = max(0.0, self._take_turn(method, path, response, asked_until))
+                    gate.note_429(self._clock() + wait)
                 refused_why = None
                 if rate_limit_attempts >= RATE_LIMIT_MAX_ATTEMPTS:
                     refused_why = "rate limited: answered 429 %d times in a row" % rate_limit_attempts

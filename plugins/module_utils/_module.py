@@ -406,6 +406,7 @@ class SendGridModule:
                     timeout=params["timeout"],
                     validate_certs=params["validate_certs"],
                     rate_limit_timeout=params["rate_limit_timeout"],
+                    share_rate_limits=True,
                 )
             except ValueError as exc:  # checked in __init__ already; the client refuses on its own too
                 raise InputError(str(exc))

@@ -477,3 +477,68 @@ def test_a_403_on_behalf_of_a_subuser_says_what_to_check(requests_mock, clock):
     with pytest.raises(AuthenticationError) as info:
         client.get("/v3/ips/pools")
     assert "may not act on behalf of 'ghost'" in str(info.value) and "existing subuser" in str(info.value)
+
+
+# -- the rate gate: one controller's forks take turns after a 429 ------------------------------------------
+
+
+def _gated(clock, folder, **kwargs):
+    return SendGridClient(
+        KEY, URL, sleep=clock.sleep, clock=clock.time, random_fraction=lambda: 0.0,
+        share_rate_limits=True, rate_gate_directory=str(folder), **kwargs
+    )
+
+
+def test_a_429_seen_by_one_fork_holds_back_the_next_fork_until_the_reset(requests_mock, clock, tmp_path):
+    first, second = _gated(clock, tmp_path / "gate"), _gated(clock, tmp_path / "gate")
+    requests_mock.get(URL + "/v3/ips", [{"status_code": 429, "json": TOO_MANY, "headers": {"X-RateLimit-Reset": str(int(NOW) + 10)}}, {"json": []}])
+    assert first.get("/v3/ips") == []
+    assert clock.sleeps == [10.0]
+    requests_mock.get(URL + "/v3/whitelabel/domains", json=[])
+    clock.now -= 4  # the second fork asks while the first still waits: it waits the rest instead of drawing a 429
+    assert second.get("/v3/whitelabel/domains") == []
+    assert clock.sleeps == [10.0, 4.0]
+    assert [r.path for r in requests_mock.request_history] == ["/v3/ips", "/v3/ips", "/v3/whitelabel/domains"]
+    assert second.rate_limit_answers == 0 and second.rate_limit_waited == 4.0
+
+
+def test_a_fork_waiting_for_the_gate_sends_nothing_and_stops_at_rate_limit_timeout(requests_mock, clock, tmp_path):
+    from ansible_collections.mailops.sendgrid.plugins.module_utils._rate_gate import RateGate
+
+    holder = RateGate(URL, KEY, clock.sleep, clock.time, lambda: 0.0, str(tmp_path / "gate"))
+    holder.acquire(0)
+    holder.note_429(NOW + 100)
+    waiting = _gated(clock, tmp_path / "gate", rate_limit_timeout=2)
+    requests_mock.get(URL + "/v3/ips", json=[])
+    with pytest.raises(RateLimitedError) as info:
+        waiting.get("/v3/ips")
+    assert requests_mock.call_count == 0
+    assert "rate_limit_timeout=2" in str(info.value) and "GET /v3/ips" in str(info.value)
+    holder.release()
+
+
+def test_the_gate_is_per_key_and_url(requests_mock, clock, tmp_path):
+    from ansible_collections.mailops.sendgrid.plugins.module_utils._rate_gate import RateGate
+
+    other = RateGate(URL, "SG.another-account", clock.sleep, clock.time, lambda: 0.0, str(tmp_path / "gate"))
+    other.acquire(0)
+    other.note_429(NOW + 100)
+    requests_mock.get(URL + "/v3/ips", json=[])
+    assert _gated(clock, tmp_path / "gate").get("/v3/ips") == [] and clock.sleeps == []
+    assert not [p for p in (tmp_path / "gate").iterdir() if KEY in p.name]
+    other.release()
+
+
+@pytest.mark.parametrize("kind", ["shared", "symlink"])
+def test_the_gate_refuses_a_folder_others_could_write(requests_mock, clock, tmp_path, kind):
+    folder = tmp_path / "gate"
+    if kind == "shared":
+        folder.mkdir(mode=0o777)
+        folder.chmod(0o777)
+    else:
+        (tmp_path / "elsewhere").mkdir(mode=0o700)
+        folder.symlink_to(tmp_path / "elsewhere")
+    client = _gated(clock, folder)
+    assert client._gate is None
+    requests_mock.get(URL + "/v3/ips", json=[])
+    assert client.get("/v3/ips") == []
