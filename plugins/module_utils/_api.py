@@ -265,6 +265,7 @@ class SendGridClient:
         self.rate_limit_answers = 0
         # The module processes of one controller that use this key take turns after a 429 (_rate_gate).
         self._gate = None
+        self._waited_until = 0.0
         if share_rate_limits:
             gate = RateGate(self.api_url, api_key, self._sleep, self._clock, self._random, rate_gate_directory)
             self._gate = gate if gate.enabled else None
@@ -387,9 +388,8 @@ class SendGridClient:
             if self._gate is not None:
                 self._gate.release()
 
-    def _take_turn(self, method, path, response=None, deadline=0.0):
-        """Wait for this controller's rate gate, then until the reset another process (or this one) was told."""
-        gate = self._gate
+    def _take_turn(self, gate, method, path, response=None):
+        """Wait for this controller's rate gate: (seconds waited, the reset time the last 429 on this machine gave)."""
         allowed = self.rate_limit_timeout - self.rate_limit_waited
         try:
             waited = gate.acquire(allowed)
@@ -402,7 +402,7 @@ class SendGridClient:
             )
         self.rate_limit_waited += waited
         _seen, until = gate.throttled_until()
-        return max(deadline, until) - self._clock()
+        return waited, until
 
     def _send(self, method, path, url, kwargs, not_found_ok, retry_safe, expect):
         retries = 0
@@ -411,7 +411,10 @@ class SendGridClient:
         while True:
             if gate is not None and not gate.held and gate.engaged():
                 # Another fork hit the limit a moment ago: take turns with it instead of asking SendGrid.
-                pause = min(self._take_turn(method, path), max(0.0, self.rate_limit_timeout - self.rate_limit_waited))
+                _waited, until = self._take_turn(gate, method, path)
+                # A reset this client has already waited out itself is not waited for again.
+                pause = 0.0 if until <= self._waited_until else until - self._clock()
+                pause = min(pause, max(0.0, self.rate_limit_timeout - self.rate_limit_waited))
                 if pause > 0:
                     self._sleep(pause)
                     self.rate_limit_waited += pause
@@ -463,8 +466,11 @@ class SendGridClient:
                 if gate is not None:
                     # This process waits out the reset holding the gate; the others wait for the gate.
                     asked_until = self._clock() + wait
-                    wait = max(0.0, self._take_turn(method, path, response, asked_until))
-                    gate.note_429(self._clock() + wait)
+                    waited, until = self._take_turn(gate, method, path, response)
+                    # The wait for the gate counts towards this 429's wait, unless another fork was told a later reset.
+                    wait = until - self._clock() if until > asked_until else max(0.0, wait - waited)
+                    self._waited_until = self._clock() + wait
+                    gate.note_429(self._waited_until)
                 refused_why = None
                 if rate_limit_attempts >= RATE_LIMIT_MAX_ATTEMPTS:
                     refused_why = "rate limited: answered 429 %d times in a row" % rate_limit_attempts

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, SendGridResource, has_id, missing_items
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import api_url_for
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, SendGridResource, has_id, missing_items, serves_eu_only
 
 # An ``eu`` (or ``eu1``...) label in a SendGrid host name: SendGrid says EU-pinned objects point at such hosts.
 EU_LABEL_RE = re.compile(r"(^|[.:\s])eu\d*\.([a-z0-9-]+\.)*sendgrid\.net")
@@ -78,8 +79,35 @@ class BrandingResource(SendGridResource):
     COLLECTION = None
     NOUN = None
 
+    # The region value of the option that means "not the EU" (domains: global, links: us).
+    NON_EU_REGION = None
+
     def path(self, object_id, *rest):
         return object_path(self.COLLECTION, object_id, *rest)
+
+    def check_region(self):
+        """Refuse what cannot work on SendGrid's EU host, before any request.
+
+        ``api.eu.sendgrid.com`` serves the accounts of EU subusers, whose domains and links are in the EU region
+        (SendGrid's data-residency guide), so a non-EU region there cannot be created.
+        """
+        params = self.params
+        if params["region"] == self.NON_EU_REGION and serves_eu_only(params):
+            raise InputError(
+                "region=%s cannot be used with SendGrid's EU API (%s, from data_residency=eu or api_url): it serves EU "
+                "subusers only, whose domains and links are in the EU region. Omit region or set region=eu, or use the global API"
+                % (params["region"], api_url_for(params["api_url"], params["data_residency"]))
+            )
+
+    def warn_eu_without_subuser(self, body):
+        """An EU-region object made in a parent account on the global API is of use only to EU subusers."""
+        params = self.params
+        if body.get("region") == "eu" and not params["on_behalf_of"] and not params.get("subusers") and not serves_eu_only(params):
+            self.warn(
+                "region=eu %s %s is made in the parent account: SendGrid sends EU-region mail for EU subusers only, so it "
+                "is of use once associated with an EU subuser (the subusers option), or make it as that subuser (on_behalf_of)"
+                % (self.NOUN, full_name(body))
+            )
 
     def manages_subusers(self):
         return self.params["state"] == "present" and self.params["subusers"] is not None

@@ -353,10 +353,25 @@ def check_connection_options(params):
     check_number(params, "rate_limit_timeout", 0, MAX_WAIT)
 
 
+def serves_eu_only(params):
+    """True when the module talks to SendGrid's EU host, which serves EU subusers only."""
+    url = api_url_for(params.get("api_url"), params.get("data_residency"))
+    return urlsplit(url.strip()).hostname == urlsplit(EU_API_URL).hostname
+
+
 class SendGridModule:
     """An ``AnsibleModule`` with the connection options, the client, and one error handler."""
 
-    def __init__(self, argument_spec, **kwargs):
+    # SendGrid declares the on-behalf-of header for the whitelabel endpoints only, not for /v3/ips and its
+    # pools and warmup: a server that ignores it there would act on the parent account without a word.
+    PARENT_ACCOUNT_ONLY = (
+        "on_behalf_of cannot be used with this module: SendGrid does not declare the on-behalf-of header for %s, "
+        "so it may be ignored and the parent account's IPs and pools be read or changed instead. IPs, their warmup "
+        "and IP pools belong to the parent account: omit on_behalf_of (a subuser sends from the IPs assigned to it%s)"
+    )
+
+    def __init__(self, argument_spec, parent_account_only=None, **kwargs):
+        """``parent_account_only``: the endpoints (text) of a module that refuses ``on_behalf_of``; see above."""
         spec = sendgrid_argument_spec()
         spec.update(argument_spec)
         self.ansible = AnsibleModule(argument_spec=spec, **kwargs)
@@ -372,6 +387,9 @@ class SendGridModule:
         try:
             check_string_options(spec, _raw_params())
             check_connection_options(self.params)
+            if parent_account_only and self.params.get("on_behalf_of"):
+                endpoints, hint = parent_account_only if isinstance(parent_account_only, tuple) else (parent_account_only, "")
+                raise InputError(self.PARENT_ACCOUNT_ONLY % (endpoints, hint))
         except InputError as exc:
             self.ansible.fail_json(msg=str(exc), changed=False)
 

@@ -27,11 +27,12 @@ import json
 import os
 import stat
 import tempfile
+from typing import Optional
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: no gate, each client backs off on its own
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 # After a 429, requests with the same key take turns for this many seconds. SendGrid's windows are
 # per minute on many endpoints, so a shorter hold would let the forks stampede into the next window.
@@ -39,6 +40,8 @@ GATE_HOLD = 60.0
 # How often a process waiting for the gate looks again (plus up to the same again at random, so the
 # waiting processes do not line up).
 GATE_POLL = 0.05
+# The folder of the lock files when the client names none (tests point it at their own folder).
+DEFAULT_DIRECTORY = None
 
 
 class GateTimeout(Exception):
@@ -54,7 +57,7 @@ class RateGate:
         self._random = random_fraction
         self._fd = None
         identity = hashlib.sha256(("%s\0%s" % (api_url, api_key)).encode("utf-8")).hexdigest()[:24]
-        self._base = None
+        self._base: Optional[str] = None
         folder = _private_folder(directory)
         if folder is not None and fcntl is not None:
             self._base = os.path.join(folder, "ratelimit-" + identity)
@@ -62,6 +65,9 @@ class RateGate:
     @property
     def enabled(self):
         return self._base is not None
+
+    def _file(self, suffix):
+        return "%s%s" % (self._base, suffix)
 
     @property
     def held(self):
@@ -72,7 +78,7 @@ class RateGate:
         if not self.enabled:
             return 0.0, 0.0
         try:
-            with open(self._base + ".state", "r", encoding="utf-8") as handle:
+            with open(self._file(".state"), "r", encoding="utf-8") as handle:
                 state = json.load(handle)
             return float(state["seen"]), float(state["until"])
         except (OSError, ValueError, KeyError, TypeError):
@@ -89,7 +95,7 @@ class RateGate:
         if not self.enabled or self.held:
             return 0.0
         try:
-            fd = os.open(self._base + ".lock", os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            fd = os.open(self._file(".lock"), os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
         except OSError:
             self._base = None
             return 0.0
@@ -121,7 +127,7 @@ class RateGate:
         try:
             with open(temporary, "w", encoding="utf-8") as handle:
                 handle.write(state)
-            os.replace(temporary, self._base + ".state")
+            os.replace(temporary, self._file(".state"))
         except OSError:
             pass
 
@@ -136,7 +142,7 @@ class RateGate:
 
 def _private_folder(directory):
     """The gate's folder, made private to this user, or None when it cannot be trusted."""
-    folder = directory or os.path.join(tempfile.gettempdir(), "mailops-sendgrid-%s" % _uid())
+    folder = directory or DEFAULT_DIRECTORY or os.path.join(tempfile.gettempdir(), "mailops-sendgrid-%s" % _uid())
     try:
         os.mkdir(folder, 0o700)
     except FileExistsError:

@@ -449,6 +449,7 @@ READ_ASSOCIATION = {"single": DOMAINS + "/subuser", "multi": DOMAINS + "/subuser
 class DomainAuth(BrandingResource):
     COLLECTION = DOMAINS
     NOUN = "authenticated domain"
+    NON_EU_REGION = "global"
     from_api = staticmethod(from_api)
     predict = staticmethod(predict)
 
@@ -469,6 +470,7 @@ class DomainAuth(BrandingResource):
             params["subusers"] = list(dict.fromkeys(validate_username(name, "subusers") for name in params["subusers"]))
             self.check_association_owner()
         self.check_custom_spf(params["automatic_security"])
+        self.check_region()
 
     def check_association_owner(self):
         for option in ("on_behalf_of", "username"):
@@ -541,6 +543,7 @@ class DomainAuth(BrandingResource):
     def create_from(self, body):
         if body.get("default") and self.params["default"]:
             self.warn_default_taken(None)
+        self.warn_eu_without_subuser(body)
         entry = self.post_new(body)
         entry = self.reconcile_ips(entry)
         return self.finish(entry)

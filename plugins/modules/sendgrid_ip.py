@@ -25,7 +25,7 @@ extends_documentation_fragment:
 options:
   ip:
     description:
-      - The dedicated IPv4 address. It must be an IP of the account (or, with O(on_behalf_of), one assigned to that subuser).
+      - The dedicated IPv4 address. It must be an IP of the account.
       - Checked to be an IPv4 address before any request is sent.
     type: str
     required: true
@@ -37,6 +37,9 @@ options:
     type: bool
 notes:
   - Needs the API key scopes C(ips.read), plus C(ips.warmup.create) to start and C(ips.warmup.delete) to stop a warmup.
+  - O(on_behalf_of) is refused before any request, because SendGrid does not declare the on-behalf-of header for C(/v3/ips) and may
+    ignore it, acting on the parent account instead. Dedicated IPs and their warmup belong to the parent account; the subusers
+    send from the IPs assigned to them.
   - An IP that is not on the account makes the module fail with a message that names the IP.
 seealso:
   - module: mailops.sendgrid.sendgrid_ip_info
@@ -146,8 +149,7 @@ class DedicatedIP(SendGridResource):
     def create(self):
         # Buying an IP is not something this module does: an unknown IP is an error.
         ip = self.params["ip"]
-        whose = "the subuser %s" % self.params["on_behalf_of"] if self.params["on_behalf_of"] else "this SendGrid account"
-        raise SendGridError("IP %s is not a dedicated IP of %s (GET /v3/ips/%s answered 404)" % (ip, whose, ip), status=404)
+        raise SendGridError("IP %s is not a dedicated IP of this SendGrid account (GET /v3/ips/%s answered 404)" % (ip, ip), status=404)
 
     def update(self, current):
         warmup = self.params["warmup"]
@@ -189,6 +191,7 @@ def main():
             ip=dict(type="str", required=True),
             warmup=dict(type="bool"),
         ),
+        parent_account_only="/v3/ips and /v3/ips/warmup",
         supports_check_mode=True,
     )
     run_resource(module, DedicatedIP)

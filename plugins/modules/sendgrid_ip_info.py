@@ -44,7 +44,8 @@ options:
     default: false
 notes:
   - Needs the API key scope C(ips.read), and also C(ips.assigned.read) with O(assigned_only=true).
-  - With O(on_behalf_of), the list holds the IPs assigned to that subuser.
+  - O(on_behalf_of) is refused before any request, because SendGrid does not declare the on-behalf-of header for C(/v3/ips) and may
+    answer with the parent account's IPs. Use O(subuser) to list the IPs a subuser may send from.
 seealso:
   - module: mailops.sendgrid.sendgrid_ip
   - module: mailops.sendgrid.sendgrid_ip_pool_info
@@ -188,6 +189,7 @@ def main():
             assigned_only=dict(type="bool", default=False),
         ),
         gather,
+        parent_account_only=("/v3/ips", "; the subuser option lists them"),
     )
 
 

@@ -53,6 +53,8 @@ options:
 notes:
   - Needs the API key scopes C(ips.pools.read), C(ips.pools.create), C(ips.pools.update) and C(ips.pools.delete)
     (C(ips.pools.ips.create) and C(ips.pools.ips.delete) for membership changes).
+  - O(on_behalf_of) is refused before any request, because SendGrid does not declare the on-behalf-of header for C(/v3/ips/pools) and may
+    ignore it, acting on the parent account instead. IP pools belong to the parent account; the subusers send from the IPs assigned to them.
   - SendGrid says that an IP added to a pool may take up to 60 seconds to show up in reads. If a run
     starts within that window, the module asks to add the IP again; SendGrid answers that it is already
     in the pool, and the module counts that as no change. Check mode sends no add, so within that window
@@ -226,6 +228,7 @@ def main():
             ips=dict(type="list", elements="str"),
             purge_ips=dict(type="bool", default=False),
         ),
+        parent_account_only="/v3/ips/pools",
         supports_check_mode=True,
     )
     run_resource(module, IPPool)

@@ -27,6 +27,8 @@ options:
     type: str
 notes:
   - Needs the API key scopes C(ips.pools.read) and, without O(name), C(ips.read).
+  - O(on_behalf_of) is refused before any request, because SendGrid does not declare the on-behalf-of header for C(/v3/ips/pools) and may
+    ignore it, acting on the parent account instead. IP pools belong to the parent account; the subusers send from the IPs assigned to them.
   - SendGrid says that an IP added to a pool may take up to 60 seconds to show up in reads.
 seealso:
   - module: mailops.sendgrid.sendgrid_ip_pool
@@ -106,7 +108,7 @@ def gather(module):
 
 
 def main():
-    run_info(dict(name=dict(type="str")), gather)
+    run_info(dict(name=dict(type="str")), gather, parent_account_only="/v3/ips/pools")
 
 
 if __name__ == "__main__":

@@ -350,6 +350,7 @@ REPLACE_ONLY = ("region",)
 class LinkBranding(BrandingResource):
     COLLECTION = LINKS
     NOUN = "link branding"
+    NON_EU_REGION = "us"
     from_api = staticmethod(from_api)
     predict = staticmethod(predict)
 
@@ -366,6 +367,7 @@ class LinkBranding(BrandingResource):
                     "subusers cannot be used with on_behalf_of: only the parent account can associate its links with subusers"
                 )
             params["subusers"] = [validate_username(name, "subusers", must="hold subuser usernames") for name in params["subusers"]]
+        self.check_region()
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -451,6 +453,7 @@ class LinkBranding(BrandingResource):
             body["region"] = params["region"]
         if params["default"] and keep_default is None:
             self.warn_default_taken(None)
+        self.warn_eu_without_subuser(body)
         link = dict(self.post_new(body), subusers=[])
         return self.finish(link)
 

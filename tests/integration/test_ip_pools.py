@@ -213,21 +213,20 @@ def test_pool_info_round_trip(simulator, playbook):
     assert writes(simulator) == []
 
 
-def test_on_behalf_of_subuser_pool_lives_in_the_subuser_account(simulator, playbook):
+def test_on_behalf_of_is_refused_because_sendgrid_does_not_declare_it_for_pools(simulator, playbook):
+    # A SendGrid that ignores on-behalf-of on /v3/ips would make this pool in the parent account without a word.
     simulator.add_subusers("eu-sub")
     simulator.add_ips([IP_A], subusers=["eu-sub"])
-    run = ok(
-        playbook(
-            """
-            - name: pool
-              mailops.sendgrid.sendgrid_ip_pool:
-                name: sub-pool
-                ips: [%s]
-                on_behalf_of: eu-sub
-            """
-            % IP_A
-        )
+    run = playbook(
+        """
+        - name: pool
+          mailops.sendgrid.sendgrid_ip_pool:
+            name: sub-pool
+            ips: [%s]
+            on_behalf_of: eu-sub
+          ignore_errors: true
+        """
+        % IP_A
     )
-    assert run.task("pool")["changed"] is True
-    assert pools(simulator) == [("eu-sub", "sub-pool", (IP_A,))]
-    assert {r["account"] for r in simulator.requests() if r["path"].startswith("/v3/")} == {"eu-sub"}
+    assert "on_behalf_of cannot be used with this module" in run.task("pool")["msg"]
+    assert simulator.requests() == [] and simulator.state()["pools"] == []

@@ -195,8 +195,8 @@ def render(figures, outcomes, when=None):
 
     out.append("## Wrong account\n")
     out.append(
-        "- `on_behalf_of` a subuser that does not exist: every module fails at its first request with `HTTP 403: access "
-        "forbidden` naming that request; %d requests, %d writes.\n"
+        "- `on_behalf_of` a subuser that does not exist: every whitelabel module fails at its first request with `HTTP 403: "
+        "access forbidden` naming that request, and the IP modules refuse `on_behalf_of` before any request; %d requests, %d writes.\n"
         "- A read-only key (%s): check-mode audits of every module pass; every creating module fails with its POST "
         "refused (403), %d refused writes, no retry.\n"
         "- A key with only `ips.read` and `ips.pools.read`: the whitelabel modules fail at their first read.\n"

@@ -20,6 +20,12 @@ def _no_sleep(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _own_rate_gate(monkeypatch, tmp_path):
+    """Each test has its own rate-gate folder: a 429 of one test (on a fake clock) never holds back another."""
+    monkeypatch.setattr("ansible_collections.mailops.sendgrid.plugins.module_utils._rate_gate.DEFAULT_DIRECTORY", str(tmp_path / "rate-gate"))
+
+
+@pytest.fixture(autouse=True)
 def _clean_env(monkeypatch):
     for name in ("SENDGRID_API_KEY", "SENDGRID_API_URL"):
         monkeypatch.delenv(name, raising=False)

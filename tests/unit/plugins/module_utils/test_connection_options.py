@@ -11,7 +11,13 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, check_connection_options, check_string_options
-from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_ip_pool
+from ansible_collections.mailops.sendgrid.plugins.modules import (
+    sendgrid_domain_auth_info,
+    sendgrid_ip,
+    sendgrid_ip_info,
+    sendgrid_ip_pool,
+    sendgrid_ip_pool_info,
+)
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils import Call
 
 
@@ -48,9 +54,11 @@ def test_bad_option_fails_before_any_request(run, option, value, words):
 
 
 def test_good_connection_options_pass(run):
-    args = {"name": "tx", "api_url": "http://127.0.0.1:8765/", "on_behalf_of": "account-id 42", "timeout": 0.5, "rate_limit_timeout": 0}
+    args = {"name": "tx", "api_url": "http://127.0.0.1:8765/", "timeout": 0.5, "rate_limit_timeout": 0}
     result = run(sendgrid_ip_pool, args, [Call("GET", "/v3/ips/pools/tx", 200, {"pool_name": "tx", "ips": []})])
     assert result["changed"] is False and result["pool"] == {"name": "tx", "ips": []}
+    listed = Call("GET", "/v3/whitelabel/domains", 200, [], query={"limit": "500", "offset": "0"})
+    result = run(sendgrid_domain_auth_info, {"on_behalf_of": "account-id 42"}, [listed])
     assert result["_request_headers"][0]["on-behalf-of"] == "account-id 42"
     check_connection_options({"api_key": "SG.x", "api_url": None, "on_behalf_of": None, "timeout": 30, "rate_limit_timeout": 300})
 
@@ -103,3 +111,20 @@ def test_a_long_rate_limit_wait_is_said_in_a_warning(run, monkeypatch, _no_sleep
     assert result["changed"] is False and _no_sleep == [6.0]
     assert seen == ["waited 6 s in total for SendGrid's rate limit (1 answers 429); many parallel tasks share one limit: "
                     "fewer forks, throttle, or a larger rate_limit_timeout if runs fail"]
+
+
+@pytest.mark.parametrize(
+    "module, args, endpoint",
+    [
+        (sendgrid_ip_pool, {"name": "tx"}, "/v3/ips/pools"),
+        (sendgrid_ip_pool_info, {}, "/v3/ips/pools"),
+        (sendgrid_ip, {"ip": "192.0.2.1"}, "/v3/ips"),
+        (sendgrid_ip_info, {}, "/v3/ips"),
+    ],
+)
+def test_on_behalf_of_is_refused_where_sendgrid_does_not_declare_it(run, module, args, endpoint):
+    # SendGrid declares on-behalf-of for the whitelabel endpoints only: on /v3/ips it may act on the parent's pools.
+    result = run(module, dict(args, on_behalf_of="acme"), [])
+    assert result["failed"] is True and result["_requests"] == []
+    assert "on_behalf_of cannot be used with this module" in result["msg"] and endpoint in result["msg"]
+    assert "omit on_behalf_of" in result["msg"]

@@ -183,6 +183,24 @@ def test_create_without_subdomain_lets_sendgrid_choose(run):
     assert result["domain"]["region"] == "eu"
 
 
+def test_a_global_domain_on_the_eu_api_is_refused_before_any_request(run):
+    result = run(module, {"domain": "example.com", "region": "global", "data_residency": "eu"}, [])
+    assert result["failed"] is True and result["_requests"] == []
+    assert "region=global cannot be used with SendGrid's EU API" in result["msg"] and "set region=eu" in result["msg"]
+
+
+def test_an_eu_domain_for_an_eu_subuser_is_no_warning(run, monkeypatch):
+    seen = []
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, warning, **kwargs: seen.append(warning))
+    body = {"domain": "example.com", "region": "eu", "automatic_security": True}
+    result = run(
+        module,
+        {"domain": "example.com", "region": "eu", "on_behalf_of": "eu-sub"},
+        [listed(), Call("POST", D, 201, auto(subdomain="em4321", eu=True), body=body), listed(auto(subdomain="em4321", eu=True))],
+    )
+    assert result["changed"] is True and [w for w in seen if "region=eu" in w] == []
+
+
 def test_create_then_validate_then_associate(run):
     result = run(
         module,

@@ -122,11 +122,10 @@ def test_ip_not_on_account_fails_naming_it(run):
     assert "ip" not in result  # the documented ip return is a dict; a failure does not return it
 
 
-def test_ip_not_assigned_to_subuser_names_the_subuser(run):
-    result = run(module, {"ip": IP, "on_behalf_of": "eu-sub"}, [Call("GET", GET_IP, 404, NOT_FOUND)])
-    assert result["failed"] is True
-    assert "IP 192.0.2.10 is not a dedicated IP of the subuser eu-sub" in result["msg"]
-    assert result["_request_headers"][0]["on-behalf-of"] == "eu-sub"
+def test_on_behalf_of_is_refused_before_any_request(run):
+    # /v3/ips does not declare on-behalf-of: it could start the warmup of the parent's IP without a word.
+    result = run(module, {"ip": IP, "warmup": True, "on_behalf_of": "eu-sub"}, [])
+    assert result["failed"] is True and "/v3/ips" in result["msg"] and "omit on_behalf_of" in result["msg"]
 
 
 def test_invalid_ip_fails_before_any_request(run):

@@ -202,13 +202,9 @@ def test_check_mode_reads_the_same(run):
     assert len(result["ips"]) == 1
 
 
-def test_on_behalf_of_is_sent_on_every_request(run):
-    result = run(
-        module,
-        {"on_behalf_of": "eu-sub"},
-        [Call("GET", IPS, 200, [], query=page(0)), Call("GET", REMAINING, 200, REMAINING_ANSWER)],
-    )
-    assert [h.get("on-behalf-of") for h in result["_request_headers"]] == ["eu-sub", "eu-sub"]
+def test_on_behalf_of_is_refused_and_names_the_subuser_option(run):
+    result = run(module, {"on_behalf_of": "eu-sub"}, [])
+    assert result["failed"] is True and "the subuser option lists them" in result["msg"]
 
 
 def test_server_error_is_retried(run):

@@ -445,14 +445,9 @@ def test_new_name_too_long_fails_before_any_request(run):
     assert "new_name must be 1 to 64 characters" in result["msg"]
 
 
-def test_pool_name_is_url_encoded_and_on_behalf_of_sent(run):
-    result = run(
-        module,
-        {"name": "Test Pool/1", "on_behalf_of": "eu-sub"},
-        [Call("GET", POOL + "/Test%20Pool%2F1", 200, pool("Test Pool/1"))],
-    )
+def test_pool_name_is_url_encoded(run):
+    result = run(module, {"name": "Test Pool/1"}, [Call("GET", POOL + "/Test%20Pool%2F1", 200, pool("Test Pool/1"))])
     assert result["changed"] is False
-    assert result["_request_headers"][0]["on-behalf-of"] == "eu-sub"
 
 
 def test_auth_error_names_method_path_and_status(run):

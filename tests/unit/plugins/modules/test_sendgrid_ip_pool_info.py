@@ -106,9 +106,9 @@ def test_check_mode_reads_the_same(run):
     assert writes(result) == []
 
 
-def test_on_behalf_of_header(run):
-    result = run(module, {"on_behalf_of": "eu-sub"}, [Call("GET", POOLS, 200, [])])
-    assert result["_request_headers"][0]["on-behalf-of"] == "eu-sub"
+def test_on_behalf_of_is_refused_before_any_request(run):
+    result = run(module, {"on_behalf_of": "eu-sub"}, [])
+    assert result["failed"] is True and "/v3/ips/pools" in result["msg"]
 
 
 def test_server_error_is_retried(run):

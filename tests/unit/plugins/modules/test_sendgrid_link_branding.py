@@ -101,7 +101,7 @@ def test_create(run):
     assert "validation" not in result
 
 
-def test_create_without_subdomain_lets_sendgrid_choose(run):
+def test_create_without_subdomain_lets_sendgrid_choose(run, warnings):
     result = run(
         module,
         {"domain": "example.com", "region": "eu"},
@@ -115,6 +115,16 @@ def test_create_without_subdomain_lets_sendgrid_choose(run):
     assert result["link"]["subdomain"] == "url1234"
     assert result["link"]["region"] == "eu"
     assert result["dns_records"] == records(subdomain="url1234", target="eu.sendgrid.net")
+    # An EU link in the parent account is of use only to EU subusers (issue 15, item 9): said, not refused.
+    assert [w for w in warnings if "region=eu link branding example.com is made in the parent account" in w]
+
+
+@pytest.mark.parametrize("connection", [{"data_residency": "eu"}, {"api_url": "https://api.eu.sendgrid.com"}])
+def test_a_us_link_on_the_eu_api_is_refused_before_any_request(run, connection):
+    result = run(module, dict(connection, domain="example.com", region="us"), [])
+    assert result["failed"] is True
+    assert result["msg"].startswith("region=us cannot be used with SendGrid's EU API (https://api.eu.sendgrid.com")
+    assert result["_requests"] == []
 
 
 def test_region_is_read_from_the_cname_when_the_answer_has_none(run):
