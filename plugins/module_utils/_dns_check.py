@@ -221,6 +221,21 @@ def parse_mx(value):
     return None, None
 
 
+def split_pending(records):
+    """(records to work on, records whose ``value`` is null).
+
+    A null value is one SendGrid assigns when it creates the object (a CNAME target, a DKIM key): check mode of a
+    create knows the record's name and type but not its value. Such a record is neither published nor checked.
+    """
+    known, pending = [], []
+    for item in records or ():
+        if isinstance(item, dict) and "value" in item and item["value"] is None and item.get("name"):
+            pending.append({"name": item["name"], "type": item.get("type"), "value": None})
+        else:
+            known.append(item)
+    return known, pending
+
+
 def normalise_expected(item, index):
     """One item of ``records`` as a checked ``{name, type, value}``, or ``CheckInputError``."""
     option = "records[%d]" % index

@@ -16,7 +16,7 @@ import ipaddress
 import re
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import is_eu_host, normalise_name, object_path
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, normalise_dns_records, validate_subdomain
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, dns_record, normalise_dns_records, validate_subdomain
 
 DOMAINS = "/v3/whitelabel/domains"
 SELECTOR_RE = re.compile(r"^[a-z0-9]{3}$")
@@ -119,6 +119,66 @@ def predict(body):
         "dns_records": [],
         "subusers": [],
     }
+
+
+def _record(name, record_type, value):
+    record = dns_record(name, record_type, value)
+    record["value"] = value  # None stays None: a value SendGrid assigns when it creates the entry
+    return record
+
+
+def spf_value(entry):
+    """The SPF value SendGrid gives a manual-security entry's mail host: its IPs with custom SPF, else SendGrid's include."""
+    if entry["custom_spf"]:
+        return " ".join(["v=spf1"] + ["ip4:%s" % ip for ip in entry["ips"]] + ["-all"])
+    return "v=spf1 include:sendgrid.net ~all"
+
+
+def predict_records(entry, before=None):
+    """The DNS records SendGrid will give ``entry`` (check mode), from its options and the records it had (``before``).
+
+    SendGrid's formats are fixed by the options, except what it assigns when it creates an entry: the CNAME targets
+    (which carry the account's user id and a number of SendGrid's), the DKIM key, and the subdomain when none was
+    given. Those values are ``None`` (the record names are known); with no subdomain chosen yet, the records of the
+    mail host are left out. ``before`` (the same entry's records, same security mode) keeps every value that stays.
+    """
+    domain, subdomain = entry["domain"], entry["subdomain"]
+    mail_host = "%s.%s" % (subdomain, domain) if subdomain else None
+    if before is not None:
+        return _changed_records(entry, before, mail_host)
+    records = []
+    if entry["automatic_security"]:
+        first, second = (entry["custom_dkim_selector"], entry["custom_dkim_selector"] + "2") if entry["custom_dkim_selector"] else ("s1", "s2")
+        if mail_host:
+            records.append(_record(mail_host, "CNAME", None))
+        records.append(_record("%s._domainkey.%s" % (first, domain), "CNAME", None))
+        records.append(_record("%s._domainkey.%s" % (second, domain), "CNAME", None))
+        return records
+    if mail_host:
+        records.append(_record(mail_host, "MX", "mx.sendgrid.net"))
+        records.append(_record(mail_host, "TXT", spf_value(entry)))
+        if entry["custom_spf"]:
+            records.append(_record(domain, "TXT", "v=spf1 include:%s -all" % mail_host))
+    records.append(_record("%s._domainkey.%s" % (entry["custom_dkim_selector"] or "m1", domain), "TXT", None))
+    return records
+
+
+def _changed_records(entry, before, mail_host):
+    """``before`` with the SPF records that custom SPF and the IPs decide made as they will be; the rest kept."""
+    if entry["automatic_security"] or not mail_host:
+        return [dict(record) for record in before]
+    root_spf = "v=spf1 include:%s -all" % mail_host
+    records = []
+    for record in before:
+        if record["type"] == "TXT" and record["name"] == entry["domain"] and record["value"] == root_spf:
+            continue  # added back below when custom SPF stays on
+        if record["type"] == "TXT" and record["name"] == mail_host and (record["value"] or "").startswith("v=spf1"):
+            records.append(_record(mail_host, "TXT", spf_value(entry)))
+            if entry["custom_spf"]:
+                records.append(_record(entry["domain"], "TXT", root_spf))
+            continue
+        records.append(dict(record))
+    return records
 
 
 def list_domains(client, domain=None, username=None, exclude_subusers=False):

@@ -688,8 +688,13 @@ class SendGridResource:
         result.update(self.result(final))
         result.update(self.extra)
         if self.module.diff_mode:
-            result["diff"] = dict(before=before, after=after)
+            more_before, more_after = self.diff_more(current, final, result)
+            result["diff"] = dict(before=dict(before, **more_before), after=dict(after, **more_after))
         return result
+
+    def diff_more(self, current, final, result):
+        """What the diff shows besides the options (``before`` and ``after`` additions); nothing by default."""
+        return {}, {}
 
 
 def run_resource(module, resource_class):

@@ -53,6 +53,8 @@ options:
           - For V(CNAME) the target name; for V(MX) the exchange, optionally after its preference (V(10 mx.sendgrid.net));
             for V(A) and V(AAAA) the address.
           - For V(TXT) the whole text. A value written as quoted strings (V("v=spf1 " "-all")) means those strings joined.
+          - V(null) is a value SendGrid has not assigned yet (check mode of a create); such a record is not checked and is
+            listed in RV(pending).
         type: str
         required: true
   nameservers:
@@ -149,6 +151,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+pending:
+  description:
+    - The records of O(records) whose value is null, left out. Check mode of a module that would create a SendGrid
+      object returns such records, whose value SendGrid assigns on creation (a CNAME target, a DKIM key).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"name": "em.example.com", "type": "CNAME", "value": null}]
 ok:
   description: Whether every record is published as expected (every RV(records[].status) is V(found)).
   returned: always
@@ -304,6 +314,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_check import
     Checker,
     DNSPythonLookup,
     normalise_expected,
+    split_pending,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import dns_argument_spec
 
@@ -322,7 +333,8 @@ def argument_spec():
 
 def check_input(params):
     """Validate the options before any DNS query; return the normalised records and nameservers."""
-    records = [normalise_expected(item, index) for index, item in enumerate(params["records"])]
+    wanted, pending = split_pending(params["records"])
+    records = [normalise_expected(item, index) for index, item in enumerate(wanted)]
     nameservers = []
     for server in params["nameservers"] or ():
         try:
@@ -333,7 +345,7 @@ def check_input(params):
         raise CheckInputError("port must be between 1 and 65535, got %d" % params["port"])
     if not math.isfinite(params["timeout"]) or not 0 < params["timeout"] <= 3600:
         raise CheckInputError("timeout must be a finite number of seconds, more than 0 and at most 3600, got %s" % params["timeout"])
-    return records, nameservers
+    return records, nameservers, pending
 
 
 def failure_message(results):
@@ -351,7 +363,7 @@ def main():
         module.fail_json(msg=missing_required_lib("dnspython"), exception=str(DNSPYTHON_IMPORT_ERROR))
     params = module.params
     try:
-        records, nameservers = check_input(params)
+        records, nameservers, pending = check_input(params)
     except CheckInputError as exc:
         module.fail_json(msg=str(exc), changed=False)
     try:
@@ -359,7 +371,7 @@ def main():
     except Exception as exc:  # no resolv.conf, or one dnspython cannot read
         module.fail_json(msg="cannot set up the DNS resolver: %s. Set nameservers" % exc, changed=False)
     results, summary, ok = Checker(lookup).check_all(records)
-    result = dict(changed=False, ok=ok, records=results, summary=summary, nameservers=lookup.nameservers, port=lookup.port)
+    result = dict(changed=False, ok=ok, records=results, summary=summary, nameservers=lookup.nameservers, port=lookup.port, pending=pending)
     if params["fail_on_mismatch"] and not ok:
         module.fail_json(msg=failure_message(results), **result)
     module.exit_json(**result)

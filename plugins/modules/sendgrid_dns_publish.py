@@ -64,7 +64,10 @@ options:
         required: true
         choices: [A, CNAME, MX, TXT]
       value:
-        description: The value (a CNAME or MX target, an address, the whole text of a TXT record).
+        description:
+          - The value (a CNAME or MX target, an address, the whole text of a TXT record).
+          - V(null) is a value SendGrid has not assigned yet (check mode of a create); such a record is left out and
+            listed in RV(pending).
         type: str
         required: true
   server:
@@ -137,6 +140,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+pending:
+  description:
+    - The records of O(records) whose value is null, left out. Check mode of a module that would create a SendGrid
+      object returns such records, whose value SendGrid assigns on creation (a CNAME target, a DKIM key).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"name": "em.example.com", "type": "CNAME", "value": null}]
 changes:
   description:
     - Per name and type the records touch, what the run does (or would do, in check mode).
@@ -198,7 +209,7 @@ conflicts:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_merge import PlanConflict, diff, plan, record_sets
-from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_check import DNSPYTHON_IMPORT_ERROR, HAS_DNSPYTHON
+from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_check import DNSPYTHON_IMPORT_ERROR, HAS_DNSPYTHON, split_pending
 from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_zone import ZoneError, ZoneServer
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import dns_argument_spec
 
@@ -228,7 +239,8 @@ def main():
     params = module.params
     try:
         server = ZoneServer.from_params(params)
-        records = server.check_records(params["records"])
+        wanted, pending = split_pending(params["records"])
+        records = server.check_records(wanted)
         zones = server.zones_of(sorted({record["name"] for record in records}), params["zone"])
         changes = plan(records, server.read, params["replace_conflicts"], resolve_spf=server.spf_record)
     except PlanConflict as exc:
@@ -236,7 +248,7 @@ def main():
     except ZoneError as exc:
         module.fail_json(msg=str(exc), changed=False)
     changed = any(change["action"] != "none" for change in changes)
-    result = dict(changed=changed, changes=changes, record_sets=record_sets(changes), zones=zones)
+    result = dict(changed=changed, changes=changes, record_sets=record_sets(changes), zones=zones, pending=pending)
     if module._diff:
         result["diff"] = diff(changes)
     if changed and params["publish"] and not module.check_mode:

@@ -320,7 +320,13 @@ dns_records:
       (C(mail_cname), C(dkim1), C(dkim2)); with manual security an MX record and TXT records (C(mail_server),
       C(subdomain_spf), C(domain_spf) with custom SPF, C(dkim)).
     - Names are fully qualified without the trailing dot; types are upper case.
-    - Empty when O(state=absent), and in check mode for an entry that does not exist yet (SendGrid computes them).
+    - Empty when O(state=absent).
+    - In check mode, after a change, the records the real run will give the entry. SendGrid's record formats follow
+      from the options (the SPF values from O(custom_spf) and O(ips)), except what it assigns when it creates an entry
+      (the CNAME targets, the DKIM key); for an entry that does not exist yet, or is replaced, those values are
+      V(null), and without O(subdomain) the records of the mail host (whose name SendGrid chooses) are left out.
+      M(mailops.sendgrid.sendgrid_dns_publish) and M(mailops.sendgrid.sendgrid_dns_check) leave null values out.
+    - With C(--diff), the diff shows the records too when they change.
   returned: always
   type: list
   elements: dict
@@ -334,7 +340,7 @@ dns_records:
       type: str
       sample: CNAME
     value:
-      description: The record's value.
+      description: The record's value, V(null) in check mode where SendGrid assigns it on creation.
       type: str
       sample: u1446440.wl001.sendgrid.net
   sample:
@@ -422,6 +428,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._domain_auth impo
     from_api,
     list_domains,
     predict,
+    predict_records,
     sorted_ips,
     validate_relative_subdomain,
     validate_selector,
@@ -572,6 +579,8 @@ class DomainAuth(BrandingResource):
             fixed.append("legacy")
         if fixed:
             return self.replace(current, fixed)
+        # Check mode predicts the records from these: custom SPF and the IPs change the SPF records in place.
+        self.records_before = current["dns_records"]
         self.check_custom_spf(current["automatic_security"])
         entry = self.patch(current, [name for name in changes if name in PATCHABLE])
         entry = self.reconcile_ips(entry)
@@ -648,6 +657,22 @@ class DomainAuth(BrandingResource):
 
     # -- result ------------------------------------------------------------------------------------
 
+    records_before = None
+
+    def records(self, obj):
+        """The entry's DNS records; in check mode, after a change, the records the real run will give it."""
+        if self.check_mode and self.changed:
+            return predict_records(obj, self.records_before)
+        return list(obj["dns_records"])
+
+    def diff_more(self, current, final, result):
+        # The records to publish are what a change of custom SPF or the IPs is about: the diff shows them when they change.
+        before = current["dns_records"] if current is not None else []
+        after = result["dns_records"]
+        if before == after:
+            return {}, {}
+        return ({"dns_records": before} if current is not None else {}), ({"dns_records": after} if final is not None else {})
+
     def result(self, obj):
         if obj is None:
             return {"domain": {}, "dns_records": []}
@@ -655,7 +680,7 @@ class DomainAuth(BrandingResource):
         domain.update((key, obj[key]) for key in ("id", "user_id", "valid", "legacy"))
         if obj.get("subusers") is not None:
             domain["subusers"] = list(obj["subusers"])
-        return {"domain": domain, "dns_records": list(obj["dns_records"])}
+        return {"domain": domain, "dns_records": self.records(obj)}
 
 
 def main():

@@ -55,6 +55,8 @@ notes:
     (C(ips.pools.ips.create) and C(ips.pools.ips.delete) for membership changes).
   - O(on_behalf_of) is refused before any request, because SendGrid does not declare the on-behalf-of header for C(/v3/ips/pools) and may
     ignore it, acting on the parent account instead. IP pools belong to the parent account; the subusers send from the IPs assigned to them.
+  - When IPs are to be added, the account's IP list (C(GET /v3/ips)) is read once before the first write, and an IP that
+    is not on it fails the task before anything is created or added, also in check mode.
   - SendGrid says that an IP added to a pool may take up to 60 seconds to show up in reads. If a run
     starts within that window, the module asks to add the IP again; SendGrid answers that it is already
     in the pool, and the module counts that as no change. Check mode sends no add, so within that window
@@ -107,7 +109,7 @@ pool:
 """
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, SendGridError
-from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import POOLS_PATH, pool_path, read_pool, validate_pool_name
+from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, POOLS_PATH, list_ips, pool_path, read_pool, validate_pool_name
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     InputError,
     SendGridModule,
@@ -152,8 +154,27 @@ class IPPool(SendGridResource):
     def target_name(self):
         return self.params["new_name"] or self.params["name"]
 
+    def check_new_members(self, members):
+        """Before the first write: every IP to add is a dedicated IP of the account (one read of the IP list).
+
+        Without it a pool would be created (or renamed, and some IPs added) before SendGrid refused an unknown IP,
+        and check mode, which sends no add, would predict success.
+        """
+        to_add = missing_items(members, self.params["ips"] or [])
+        if not to_add:
+            return
+        known = {item.get("ip") for item in list_ips(self.client) if isinstance(item, dict)}
+        unknown = [ip for ip in to_add if ip not in known]
+        if unknown:
+            raise InputError(
+                "ips: %s %s not a dedicated IP of this SendGrid account (GET %s lists its IPs); nothing was changed. "
+                "Remove %s from ips, or add the IP to the account first"
+                % (", ".join(unknown), "is" if len(unknown) == 1 else "are", IPS_PATH, "it" if len(unknown) == 1 else "them")
+            )
+
     def create(self):
         name = self.target_name()
+        self.check_new_members([])
         # Not repeated blindly after a 5xx or a dropped connection: read again to learn whether the pool exists.
         pool = self.write_or_reread(
             "POST",
@@ -168,6 +189,7 @@ class IPPool(SendGridResource):
 
     def update(self, current):
         pool = dict(current)
+        self.check_new_members(pool["ips"])
         if pool["name"] != self.target_name():
             answer = self.write("PUT", pool_path(pool["name"]), {"name": self.target_name()}, not_found_ok=True)
             if answer is None and not self.check_mode and read_pool(self.client, self.target_name()) is None:

@@ -121,9 +121,16 @@ def test_life_cycle_with_reruns_that_write_nothing(simulator, playbook):
     assert ok(playbook(auth(MANUAL, validate=True, validate_delay=0.1))).task("auth")["changed"] is False
     assert writes(simulator) == []
 
+    # Check mode predicts the records the real run gives (issue 16, item 1): custom SPF changes one TXT and adds one.
+    simulator.clear_requests()
+    predicted = ok(playbook(auth({**MANUAL, "custom_spf": True}), check=True, diff=True)).task("auth")
+    assert writes(simulator) == []
+
     # Change custom_spf: one PATCH that carries only that field; the default flag stays.
     simulator.clear_requests()
     spf = ok(playbook(auth({**MANUAL, "custom_spf": True}), diff=True)).task("auth")
+    assert predicted["dns_records"] == spf["dns_records"] and predicted["diff"] == spf["diff"]
+    assert len(spf["diff"]["after"]["dns_records"]) == len(spf["diff"]["before"]["dns_records"]) + 1
     assert spf["changed"] is True
     patches = [r for r in api_requests(simulator) if r["write"]]
     assert [(r["method"], r["path"], r["body"]) for r in patches] == [("PATCH", "%s/%s" % (DOMAINS, domain_id), {"custom_spf": True})]
@@ -131,9 +138,11 @@ def test_life_cycle_with_reruns_that_write_nothing(simulator, playbook):
     assert "v=spf1 ip4:%s -all" % IP_A in [r["value"] for r in spf["dns_records"]]
     assert spf["domain"]["default"] is True
 
-    # IPs: one add, one remove, never a new entry.
+    # IPs: one add, one remove, never a new entry; check mode predicts the SPF value they give.
+    predicted = ok(playbook(auth({**MANUAL, "custom_spf": True, "ips": [IP_B]}), check=True)).task("auth")
     simulator.clear_requests()
     ips = ok(playbook(auth({**MANUAL, "custom_spf": True, "ips": [IP_B]}))).task("auth")
+    assert predicted["dns_records"] == ips["dns_records"]
     assert ips["domain"]["ips"] == [IP_B]
     assert writes(simulator) == [("POST", "%s/%s/ips" % (DOMAINS, domain_id)), ("DELETE", "%s/%s/ips/%s" % (DOMAINS, domain_id, IP_A))]
     current = {**MANUAL, "custom_spf": True, "ips": [IP_B]}

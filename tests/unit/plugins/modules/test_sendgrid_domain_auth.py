@@ -352,7 +352,8 @@ def test_patch_carries_only_the_field_that_differs(run):
     assert result["domain"]["default"] is True
     assert result["diff"]["before"]["custom_spf"] is False
     assert result["diff"]["after"]["custom_spf"] is True
-    assert {k for k in result["diff"]["before"] if result["diff"]["before"][k] != result["diff"]["after"][k]} == {"custom_spf"}
+    # The SPF records change with custom SPF: the diff shows them (issue 16, item 1).
+    assert {k for k in result["diff"]["before"] if result["diff"]["before"][k] != result["diff"]["after"][k]} == {"custom_spf", "dns_records"}
 
 
 def test_default_is_sent_only_when_it_differs(run):
@@ -784,6 +785,12 @@ def test_check_mode_create_predicts_and_writes_nothing(run):
         "custom_dkim_selector": None,
         "region": "global",
         "subusers": ["shop"],
+        # The records the create makes: their names are known, the CNAME targets are SendGrid's to assign.
+        "dns_records": [
+            {"name": "em.example.com", "type": "CNAME", "value": None},
+            {"name": "s1._domainkey.example.com", "type": "CNAME", "value": None},
+            {"name": "s2._domainkey.example.com", "type": "CNAME", "value": None},
+        ],
     }
     assert result["domain"]["id"] is None
     assert result["validation"]["skipped"] is True
@@ -993,3 +1000,53 @@ def test_absent_removes_every_identical_copy(run, warnings):
 def test_entries_that_differ_still_need_a_subdomain_and_the_hint_says_so(run):
     result = run(module, {"domain": "example.com"}, [listed(auto(id=1001, subdomain="em1"), auto(id=1002, subdomain="em2"))])
     assert result["failed"] is True and "set subdomain to choose one" in result["msg"]
+
+
+# -- check mode predicts the records (issue 16, item 1) ---------------------------------------------------------
+
+A, B, C = "192.0.2.1", "192.0.2.2", "192.0.2.3"
+RECORD_CHANGES = [
+    # (current entry, options, the real run's writes as (method, path suffix, body, SendGrid's answer))
+    (manual(ips=[A]), {"custom_spf": True}, [("PATCH", "", {"custom_spf": True}, manual(ips=[A], custom_spf=True))]),
+    (manual(ips=[A]), {"custom_spf": True, "ips": [A, B]}, [
+        ("PATCH", "", {"custom_spf": True}, manual(ips=[A], custom_spf=True)),
+        ("POST", "/ips", {"ip": B}, manual(ips=[A, B], custom_spf=True)),
+    ]),
+    (manual(ips=[A], custom_spf=True), {"ips": [C]}, [
+        ("POST", "/ips", {"ip": C}, manual(ips=[A, C], custom_spf=True)),
+        ("DELETE", "/ips/" + A, None, manual(ips=[C], custom_spf=True)),
+    ]),
+    (manual(ips=[A], custom_spf=True), {"custom_spf": False}, [("PATCH", "", {"custom_spf": False}, manual(ips=[A]))]),
+]
+
+
+def _real_calls(current, writes):
+    return [listed(current)] + [Call(method, D + "/1001" + suffix, 200, answer, body=body) for method, suffix, body, answer in writes]
+
+
+@pytest.mark.parametrize("current, options, writes", RECORD_CHANGES)
+def test_check_mode_predicts_the_records_the_real_run_gives(run, current, options, writes):
+    args = dict({"domain": "example.com", "subdomain": "mail", "automatic_security": False}, **options)
+    predicted = run(module, args, [listed(current)], check_mode=True, diff=True)
+    real = run(module, args, _real_calls(current, writes), diff=True)
+    assert predicted["changed"] is real["changed"] is True
+    assert predicted["dns_records"] == real["dns_records"]
+    assert predicted["diff"] == real["diff"]
+    assert predicted["diff"]["before"]["dns_records"] != predicted["diff"]["after"]["dns_records"]
+
+
+def test_check_mode_create_names_the_records_and_leaves_what_sendgrid_assigns_empty(run):
+    args = {"domain": "example.com", "subdomain": "mail", "automatic_security": False, "custom_spf": True, "ips": ["192.0.2.1"]}
+    result = run(module, args, [listed()], check_mode=True)
+    assert result["dns_records"] == [
+        {"name": "mail.example.com", "type": "MX", "value": "mx.sendgrid.net"},
+        {"name": "mail.example.com", "type": "TXT", "value": "v=spf1 ip4:192.0.2.1 -all"},
+        {"name": "example.com", "type": "TXT", "value": "v=spf1 include:mail.example.com -all"},
+        {"name": "m1._domainkey.example.com", "type": "TXT", "value": None},  # the DKIM key SendGrid makes
+    ]
+    auto_result = run(module, {"domain": "example.com", "subdomain": "em", "custom_dkim_selector": "k2x"}, [listed()], check_mode=True)
+    assert auto_result["dns_records"] == [
+        {"name": "em.example.com", "type": "CNAME", "value": None},
+        {"name": "k2x._domainkey.example.com", "type": "CNAME", "value": None},
+        {"name": "k2x2._domainkey.example.com", "type": "CNAME", "value": None},
+    ]

@@ -13,6 +13,10 @@ POOL = "/v3/ips/pools"
 NOT_FOUND = {"errors": [{"field": "error", "message": "Unable to locate specified IPs Pool"}]}
 
 
+# The account's IP list: read once before the first write when IPs are to be added (issue 16, item 6).
+ACCOUNT_IPS = Call("GET", "/v3/ips", 200, [{"ip": ip} for ip in ("192.0.2.10", "192.0.2.11", "192.0.2.12")], query={"limit": "500", "offset": "0"})
+
+
 def pool(name, *ips):
     return {"pool_name": name, "ips": list(ips)}
 
@@ -23,6 +27,7 @@ def test_create_with_members(run):
         {"name": "tx", "ips": ["192.0.2.11", "192.0.2.10"]},
         [
             Call("GET", POOL + "/tx", 404, NOT_FOUND),
+            ACCOUNT_IPS,  # the IPs to add are checked before the first write
             Call("POST", POOL, 200, {"name": "tx"}, body={"name": "tx"}),
             Call("POST", POOL + "/tx/ips", 201, {"ip": "192.0.2.11"}, body={"ip": "192.0.2.11"}),
             Call("POST", POOL + "/tx/ips", 201, {"ip": "192.0.2.10"}, body={"ip": "192.0.2.10"}),
@@ -48,6 +53,7 @@ def test_add_without_purge_keeps_others(run):
         {"name": "tx", "ips": ["192.0.2.12"]},
         [
             Call("GET", POOL + "/tx", 200, pool("tx", "192.0.2.10")),
+            ACCOUNT_IPS,  # the IPs to add are checked before the first write
             Call("POST", POOL + "/tx/ips", 201, {"ip": "192.0.2.12"}, body={"ip": "192.0.2.12"}),
         ],
         diff=True,
@@ -84,6 +90,7 @@ def test_already_in_pool_within_read_lag_is_no_change(run, message):
         {"name": "tx", "ips": ["192.0.2.10"]},
         [
             Call("GET", POOL + "/tx", 200, pool("tx")),
+            ACCOUNT_IPS,  # the IPs to add are checked before the first write
             Call("POST", POOL + "/tx/ips", 400, {"errors": [{"field": "ip", "message": message}]}, body={"ip": "192.0.2.10"}),
         ],
     )
@@ -95,13 +102,33 @@ def test_ip_not_on_account_names_the_ip(run):
     result = run(
         module,
         {"name": "tx", "ips": ["198.51.100.7"]},
+        [Call("GET", POOL + "/tx", 200, pool("tx")), ACCOUNT_IPS],
+    )
+    assert result["failed"] is True and result["changed"] is False
+    assert "198.51.100.7" in result["msg"] and "not a dedicated IP" in result["msg"]
+
+
+def test_check_mode_sees_an_ip_that_is_not_on_the_account(run):
+    # Issue 16, item 6: check mode used to predict success, and the real run created the pool and then failed.
+    result = run(module, {"name": "tx", "ips": ["192.0.2.10", "198.51.100.7"]}, [Call("GET", POOL + "/tx", 404, NOT_FOUND), ACCOUNT_IPS], check_mode=True)
+    assert result["failed"] is True and result["changed"] is False
+    assert result["msg"].startswith("ips: 198.51.100.7 is not a dedicated IP of this SendGrid account (GET /v3/ips lists its IPs); nothing was changed")
+    assert writes(result) == []
+
+
+def test_a_404_on_add_still_names_the_ip(run):
+    # The IP list had it, the add did not (removed from the account in between): still named, nothing hidden.
+    result = run(
+        module,
+        {"name": "tx", "ips": ["192.0.2.12"]},
         [
             Call("GET", POOL + "/tx", 200, pool("tx")),
-            Call("POST", POOL + "/tx/ips", 404, {"errors": [{"field": None, "message": "resource not found"}]}, body={"ip": "198.51.100.7"}),
+            ACCOUNT_IPS,
+            Call("POST", POOL + "/tx/ips", 404, {"errors": [{"field": None, "message": "resource not found"}]}, body={"ip": "192.0.2.12"}),
         ],
     )
     assert result["failed"] is True
-    assert "198.51.100.7" in result["msg"] and "not a dedicated IP" in result["msg"]
+    assert "192.0.2.12" in result["msg"] and "not a dedicated IP" in result["msg"]
 
 
 def test_rename_when_only_old_exists(run):
@@ -187,7 +214,7 @@ def test_check_mode_predicts_and_writes_nothing(run):
     result = run(
         module,
         {"name": "tx", "ips": ["192.0.2.10"]},
-        [Call("GET", POOL + "/tx", 404, NOT_FOUND)],
+        [Call("GET", POOL + "/tx", 404, NOT_FOUND), ACCOUNT_IPS],
         check_mode=True,
         diff=True,
     )
@@ -254,6 +281,7 @@ def test_refused_add_on_existing_pool_is_not_changed(run):
         {"name": "tx", "ips": ["192.0.2.10"]},
         [
             Call("GET", POOL + "/tx", 200, pool("tx")),
+            ACCOUNT_IPS,  # the IPs to add are checked before the first write
             Call("POST", POOL + "/tx/ips", 400, {"errors": [{"field": "ip", "message": "ip is not activated"}]}, body={"ip": "192.0.2.10"}),
         ],
     )
@@ -269,6 +297,7 @@ def test_refused_add_after_rename_still_reports_the_rename(run):
         [
             Call("GET", POOL + "/old", 200, pool("old")),
             Call("GET", POOL + "/new", 404, NOT_FOUND),
+            ACCOUNT_IPS,  # the IPs to add are checked before the first write
             Call("PUT", POOL + "/old", 200, {"name": "new"}, body={"name": "new"}),
             Call("POST", POOL + "/new/ips", 400, {"errors": [{"field": "ip", "message": "ip is not activated"}]}, body={"ip": "192.0.2.10"}),
         ],
@@ -283,6 +312,7 @@ def test_creating_post_failure_but_pool_exists_goes_on(run):
         {"name": "tx", "ips": ["192.0.2.10"]},
         [
             Call("GET", POOL + "/tx", 404, NOT_FOUND),
+            ACCOUNT_IPS,  # the IPs to add are checked before the first write
             Call("POST", POOL, 502, {"errors": [{"field": None, "message": "bad gateway"}]}, body={"name": "tx"}),
             Call("GET", POOL + "/tx", 200, pool("tx")),
             Call("POST", POOL + "/tx/ips", 201, {"ip": "192.0.2.10"}, body={"ip": "192.0.2.10"}),
@@ -298,13 +328,14 @@ def test_ip_not_on_account_after_create_reports_the_created_pool(run):
         {"name": "tx", "ips": ["198.51.100.7"]},
         [
             Call("GET", POOL + "/tx", 404, NOT_FOUND),
+            Call("GET", "/v3/ips", 200, [{"ip": "198.51.100.7"}], query={"limit": "500", "offset": "0"}),
             Call("POST", POOL, 200, {"name": "tx"}, body={"name": "tx"}),
             Call("POST", POOL + "/tx/ips", 404, {"errors": [{"field": "ip", "message": "resource not found"}]}, body={"ip": "198.51.100.7"}),
         ],
     )
     assert result["failed"] is True
     assert "198.51.100.7" in result["msg"]
-    # The pool was created before the add failed: the failure must not hide that write.
+    # The pool was created before the add failed (the IP left the account after the list was read): not hidden.
     assert result["changed"] is True
     assert result["ip"] == "198.51.100.7"
 
@@ -315,12 +346,12 @@ def test_ip_not_on_account_without_other_write_is_not_changed(run):
         {"name": "tx", "ips": ["192.0.2.10", "198.51.100.7"]},
         [
             Call("GET", POOL + "/tx", 200, pool("tx", "192.0.2.10")),
-            Call("POST", POOL + "/tx/ips", 404, {"errors": [{"field": None, "message": "resource not found"}]}, body={"ip": "198.51.100.7"}),
+            ACCOUNT_IPS,
         ],
     )
     assert result["failed"] is True
     assert result["changed"] is False
-    assert "IP 198.51.100.7 listed in ips is not a dedicated IP" in result["msg"]
+    assert "ips: 198.51.100.7 is not a dedicated IP" in result["msg"]
 
 
 def test_add_server_error_is_retried_because_adding_twice_is_harmless(run):
@@ -329,6 +360,7 @@ def test_add_server_error_is_retried_because_adding_twice_is_harmless(run):
         {"name": "tx", "ips": ["192.0.2.10"]},
         [
             Call("GET", POOL + "/tx", 200, pool("tx")),
+            ACCOUNT_IPS,  # the IPs to add are checked before the first write
             Call("POST", POOL + "/tx/ips", 503, {"errors": [{"field": None, "message": "unavailable"}]}, body={"ip": "192.0.2.10"}),
             Call("POST", POOL + "/tx/ips", 201, {"ip": "192.0.2.10"}, body={"ip": "192.0.2.10"}),
         ],
@@ -377,6 +409,7 @@ def test_add_and_remove_in_one_run_with_diff(run):
         {"name": "tx", "ips": ["192.0.2.12"], "purge_ips": True},
         [
             Call("GET", POOL + "/tx", 200, pool("tx", "192.0.2.10")),
+            ACCOUNT_IPS,  # the IPs to add are checked before the first write
             Call("POST", POOL + "/tx/ips", 201, {"ip": "192.0.2.12"}, body={"ip": "192.0.2.12"}),
             Call("DELETE", POOL + "/tx/ips/192.0.2.10", 204),
         ],
@@ -390,7 +423,7 @@ def test_check_mode_on_existing_pool_predicts_members_and_writes_nothing(run):
     result = run(
         module,
         {"name": "tx", "ips": ["192.0.2.12"], "purge_ips": True},
-        [Call("GET", POOL + "/tx", 200, pool("tx", "192.0.2.10"))],
+        [Call("GET", POOL + "/tx", 200, pool("tx", "192.0.2.10")), ACCOUNT_IPS],
         check_mode=True,
         diff=True,
     )
@@ -414,6 +447,7 @@ def test_rename_when_neither_exists_creates_new_name(run):
         [
             Call("GET", POOL + "/old", 404, NOT_FOUND),
             Call("GET", POOL + "/new", 404, NOT_FOUND),
+            ACCOUNT_IPS,  # the IPs to add are checked before the first write
             Call("POST", POOL, 200, {"name": "new"}, body={"name": "new"}),
             Call("POST", POOL + "/new/ips", 201, {"ip": "192.0.2.10"}, body={"ip": "192.0.2.10"}),
         ],
@@ -499,6 +533,7 @@ def test_create_refused_because_another_host_made_the_pool_goes_on_with_it(run, 
         {"name": "tx", "ips": ["192.0.2.10"]},
         [
             Call("GET", POOL + "/tx", 404, NOT_FOUND),
+            ACCOUNT_IPS,  # the IPs to add are checked before the first write
             Call("POST", POOL, 400, {"errors": [{"field": "name", "message": message}]}, body={"name": "tx"}),
             Call("GET", POOL + "/tx", 200, pool("tx")),
             Call("POST", POOL + "/tx/ips", 201, {"ip": "192.0.2.10"}, body={"ip": "192.0.2.10"}),
