@@ -4,6 +4,7 @@
 #   make sanity       ansible-test sanity only (on a copy under .build/sanity)
 #   make units        pytest tests/unit tests/simulator_tests
 #   make integration  pytest tests/integration (real ansible-playbook against the simulator)
+#   make integration-dialects  tests/integration with the simulator playing every alternative SendGrid behaviour
 #   make lint         antsibull-changelog lint, ruff check, yamllint, mypy, ansible-lint
 #   make demo         python -m tests.tools.demo
 #   make perf         the benchmark: python -m tests.perf, writes docs/performance.md (not part of make test; PERF_ARGS=...)
@@ -30,7 +31,7 @@ HARNESS := bash tests/tools/harness.sh
 RELEASE := bash tests/tools/release.sh
 
 .DEFAULT_GOAL := help
-.PHONY: help test sanity units integration pytest lint demo perf reliability-report live-check venv link clean distclean docs docs-screenshots artifact matrix
+.PHONY: help test sanity units integration integration-dialects pytest lint demo perf reliability-report live-check venv link clean distclean docs docs-screenshots artifact matrix
 
 help:
 	@sed -n '3,20p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
@@ -46,6 +47,9 @@ units:
 
 integration:
 	@$(HARNESS) integration
+
+integration-dialects:
+	@$(HARNESS) integration_dialects
 
 pytest:
 	@$(HARNESS) pytest

@@ -24,12 +24,19 @@ def simulator_session():
 
 
 @pytest.fixture
-def simulator(simulator_session):
+def simulator(simulator_session, request):
     """The session's simulator, emptied for this test: state, request log, faults, DNS
-    table, rate limit and config are back to their start values. Yields the control client
-    (``.base_url``, ``.api_key``, ``.auth_headers()``, ``.seed()``, ...)."""
+    table, rate limit, config and dialect are back to their start values. Yields the control client
+    (``.base_url``, ``.api_key``, ``.auth_headers()``, ``.seed()``, ...).
+
+    The session plays the dialect of ``SIMULATOR_DIALECT`` (``make integration-dialects`` runs the suite under
+    ``all``). A test marked ``pins_default_dialect`` asserts details of the default guess (exact record lists,
+    validation reasons, names, request counts) and gets the default behaviour whatever the session plays; what the
+    modules do under each alternative is pinned by tests/integration/test_dialects.py and the unit tests."""
     sim = simulator_session
     sim.reset()
+    if request.node.get_closest_marker("pins_default_dialect"):
+        sim.set_dialect({})
     sim.clear_requests()
     sim.clear_faults()
     sim.clear_dns()

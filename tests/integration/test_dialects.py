@@ -71,3 +71,35 @@ def test_no_lookup_behind_a_page_cap_creates_a_duplicate_in_an_account_of_hundre
     # and a capped server must page). The domain and reverse DNS filters find their object on the first page.
     link_pages = [r for r in sim.requests() if r["path"] == "/v3/whitelabel/links"]
     assert [r["query"].get("offset") for r in link_pages] == [None, "50", "100", "150", "200", "250", "300"]
+
+
+# The sender's life cycle under every alternative at once: (reads, writes) per scenario. What differs from the default
+# budget (tests/integration/test_request_budget.py: 14/13 set-up, 6/0 re-run) and why: validation stays invalid for
+# the first two calls (validation_lag=2), so set-up sends two more validations for each of the four objects
+# (8 writes); domain objects do not echo their subusers (no_echo), so the association is read from the subuser
+# endpoint (one read more in every run that looks at it). Runs with nothing to do still write nothing.
+BUDGET_UNDER_ALL = {
+    "setup": (15, 21),
+    "rerun": (7, 0),
+    "check": (7, 0),
+    "audit": (7, 0),
+    "teardown": (5, 5),
+    "teardown_again": (5, 0),
+}
+
+
+def test_the_request_budget_under_every_alternative_at_once(capped, tmp_path):
+    from tests.perf import scenarios  # pylint: disable=import-outside-toplevel
+
+    capped.reset()
+    capped.set_dialect(DIALECT_ALL)
+    results = scenarios.run_budget(capped, tmp_path)
+    got = {}
+    for result in results:
+        assert result.run.rc == 0, result.run.describe()
+        if result.scenario.no_change:
+            assert result.run.changed == 0, result.scenario.key
+        got[result.scenario.key] = (result.count.reads, result.count.writes)
+    assert got == BUDGET_UNDER_ALL, repr(got) + "\n" + "\n\n".join(r.count.listing() for r in results if got[r.scenario.key] != BUDGET_UNDER_ALL.get(r.scenario.key))
+    for key in ("rerun", "check", "audit", "teardown_again"):
+        assert got[key][1] == 0

@@ -48,9 +48,10 @@ def test_create_rerun_check_delete_redelete(simulator, playbook):
     assert first["pool"] == {"name": "tx", "ips": [IP_A, IP_B]}
     assert first["diff"] == {"before": {}, "after": {"name": "tx", "ips": [IP_A, IP_B]}}
     assert pools(simulator) == [("parent", "tx", (IP_A, IP_B))]
-    # One GET, one POST for the pool, one POST per member: the documented budget.
+    # One GET, the account's IP list (the members must be its IPs), one POST for the pool, one POST per member.
     assert [(m, p) for m, p, _status in api_requests(simulator)] == [
         ("GET", "/v3/ips/pools/tx"),
+        ("GET", "/v3/ips"),
         ("POST", "/v3/ips/pools"),
         ("POST", "/v3/ips/pools/tx/ips"),
         ("POST", "/v3/ips/pools/tx/ips"),
@@ -132,10 +133,14 @@ def test_ip_not_on_account_fails_naming_it(simulator, playbook):
     assert run.rc != 0
     assert run.failed == ["pool"]
     result = run.task("pool")
-    assert NOT_OURS in result["msg"]
-    # The pool and the valid member were written before the unknown IP was refused.
-    assert result["changed"] is True
-    assert pools(simulator) == [("parent", "tx", (IP_A,))]
+    assert NOT_OURS in result["msg"] and "nothing was changed" in result["msg"]
+    # Issue 16, item 6: the IPs are checked before the first write, so nothing is half-made (before, the pool
+    # and the valid member were written and then the unknown IP was refused); check mode sees it too.
+    assert result["changed"] is False
+    assert pools(simulator) == []
+    assert [r for r in simulator.requests() if r["write"]] == []
+    checked = playbook(pool_task(ips=[IP_A, NOT_OURS]), check=True)
+    assert checked.failed == ["pool"] and NOT_OURS in checked.task("pool")["msg"]
 
 
 def test_name_too_long_fails_before_any_request(simulator, playbook):

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import yaml
 
 LINKS = "/v3/whitelabel/links"
@@ -57,6 +59,7 @@ def rerun_writes_nothing(simulator, playbook, text):
     return run
 
 
+@pytest.mark.pins_default_dialect  # validation with validate_timeout=0 is valid at once only without validation_lag
 def test_life_cycle(simulator, playbook):
     simulator.add_subusers("shop", "news")
     base = dict(domain="example.com", subdomain="links")

@@ -10,6 +10,8 @@ publisher, so SendGrid's validation (the simulator's) passes once they are publi
 
 from __future__ import annotations
 
+import pytest
+
 import re
 from pathlib import Path
 
@@ -135,6 +137,7 @@ def sender_objects(simulator, domain=DOMAIN):
 # -- from nothing to validated, then a run with nothing to do ------------------------------------------
 
 
+@pytest.mark.pins_default_dialect  # the exact record list and read counts
 def test_setup_from_nothing_then_a_rerun_reads_each_object_once(simulator, playbook, tmp_path):
     simulator.add_ips(IPS)
     variables = sender_vars(tmp_path)
@@ -207,6 +210,7 @@ def test_check_mode_on_an_empty_account_writes_nothing_and_predicts_every_object
     assert all(": would change" in line for line in lines), lines
 
 
+@pytest.mark.pins_default_dialect  # validation reasons at once (no validation_lag)
 def test_minimal_call_needs_only_the_domain(simulator, playbook, tmp_path):
     domain = "minimal-it.example.net"
     minimal = {"sender_setup_domain": domain}
@@ -325,6 +329,7 @@ def associations(simulator):
     return {a["username"]: (a["associated_domains"], a["associated_link"]) for a in simulator.state()["accounts"] if a["parent"]}
 
 
+@pytest.mark.pins_default_dialect  # the exact call list with subusers echoed (no_echo reads them elsewhere)
 def test_subusers_are_associated_once_the_objects_are_valid(simulator, playbook, tmp_path):
     simulator.add_subusers("shop", "news", "ops")
     variables = sender_vars(tmp_path, sender_setup_ips=[], sender_setup_ip_pool="", sender_setup_subusers=["shop", "news"])

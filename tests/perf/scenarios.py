@@ -343,7 +343,6 @@ def scale_lookups(layout: str) -> list:
         Lookup("link_obo", "branded link, as the subuser", "sendgrid_link_branding", {"domain": TARGET_DOMAIN, "subdomain": "links"}, owner),
         Lookup("reverse_dns_obo", "reverse DNS of `%s`, as the subuser" % TARGET_IP, "sendgrid_reverse_dns",
                {"ip": TARGET_IP, "domain": TARGET_DOMAIN, "subdomain": "email"}, owner),
-        Lookup("pool_obo", "IP pool, as the subuser", "sendgrid_ip_pool", {"name": TARGET_POOL}, owner),
     ]
 
 

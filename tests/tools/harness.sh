@@ -211,6 +211,14 @@ stage_units() { run_pytest units optional "${UNIT_DIRS[@]}"; }
 # The only command that rewrites docs/reliability.md (make test leaves tracked files alone).
 stage_reliability_report() { MAILOPS_WRITE_RELIABILITY_REPORT=1 run_pytest reliability required tests/reliability; }
 stage_integration() { run_pytest integration optional "${INTEGRATION_DIRS[@]}"; }
+# integration_dialects: tests/integration with the simulator playing every alternative behaviour at once
+# (SIMULATOR_DIALECT=all, docs/api-fidelity.md); tests marked pins_default_dialect get the default. Not part of `test`
+# (it doubles the integration time); `test` runs the demo and the request budget under `all` (test_dialects.py).
+stage_integration_dialects() {
+    export SIMULATOR_DIALECT="${SIMULATOR_DIALECT:-all}"
+    log "integration_dialects: SIMULATOR_DIALECT=$SIMULATOR_DIALECT"
+    run_pytest integration_dialects optional tests/integration
+}
 stage_pytest() { run_pytest pytest required "${UNIT_DIRS[@]}" "${INTEGRATION_DIRS[@]}"; }
 
 # ---------------------------------------------------------------------------------------------
@@ -284,7 +292,7 @@ main() {
         case "$stage" in
             venv) run_stage venv ;;
             link) stage_link ;;
-            lint | sanity | units | integration | pytest | demo | perf | reliability_report | live_check)
+            lint | sanity | units | integration | integration_dialects | pytest | demo | perf | reliability_report | live_check)
                 run_stage venv
                 stage_link
                 export_env
@@ -300,7 +308,7 @@ main() {
                 printf '\nmake test: all stages passed in %ss: %s\n' "$((SECONDS - SUITE_START))" "${SUMMARY[*]}"
                 ;;
             clean | distclean) "stage_$stage" ;;
-            *) die "unknown stage '$stage' (venv, link, lint, sanity, units, integration, pytest, test, demo, perf, reliability_report, clean, distclean)" ;;
+            *) die "unknown stage '$stage' (venv, link, lint, sanity, units, integration, integration_dialects, pytest, test, demo, perf, reliability_report, clean, distclean)" ;;
         esac
     done
 }
