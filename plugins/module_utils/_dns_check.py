@@ -135,6 +135,10 @@ class DNSPythonLookup:
         # Long DKIM keys need a bigger UDP answer than plain DNS allows; TC still falls back to TCP.
         resolver.use_edns(0, 0, 1232)
         self.resolver = resolver
+        # After one query timed out, the servers are taken as unreachable: the remaining queries are not sent
+        # (a dead nameserver would cost the timeout once per record), each answered with this error instead.
+        self.unreachable = None
+        self.skipped = 0
 
     @property
     def nameservers(self):
@@ -146,6 +150,9 @@ class DNSPythonLookup:
 
     def __call__(self, name, rtype):
         qname = dns.name.from_text(name)  # absolute: no search domains
+        if self.unreachable is not None:
+            self.skipped += 1
+            return Answer(ERROR, error="not asked: %s" % self.unreachable)
         try:
             answer = self.resolver.resolve(qname, rtype, raise_on_no_answer=False)
         except dns.resolver.NXDOMAIN as exc:
@@ -154,6 +161,8 @@ class DNSPythonLookup:
         except dns.resolver.NoNameservers as exc:
             return Answer(ERROR, error="no nameserver gave a usable answer (%s)" % exc)
         except dns.exception.Timeout:
+            self.unreachable = "%s did not answer a query for %s %s within %ss" % (
+                ", ".join(self.nameservers), name, rtype, self.resolver.lifetime)
             return Answer(ERROR, error="no answer within %ss" % self.resolver.lifetime)
         except dns.exception.DNSException as exc:
             return Answer(ERROR, error="%s: %s" % (type(exc).__name__, exc))

@@ -517,6 +517,9 @@ class SendGridResource:
     def warn(self, message):
         self.module.ansible.warn(message)
 
+    # A validation wait this long or longer is said in a warning: the task looks hung otherwise.
+    LONG_VALIDATION_WAIT = 10.0
+
     def validate(self, what, validate_path, currently_valid):
         """Ask SendGrid to validate ``what`` until it is valid or ``validate_timeout`` passes.
 
@@ -548,7 +551,14 @@ class SendGridResource:
         validation, attempts = wait_for_validation(once, params["validate_timeout"], params["validate_delay"])
         elapsed = time.time() - started
         validation["attempts"] = attempts
+        # How long SendGrid's DNS lookups kept this run waiting, and why (issue 16: long waits are never silent).
+        validation["waited"] = round(elapsed, 1)
         self.extra["validation"] = validation
+        if elapsed >= self.LONG_VALIDATION_WAIT:
+            self.warn(
+                "waited %.0f s for SendGrid to validate %s (%d attempt(s), validate_timeout=%s): its DNS lookups see newly "
+                "published records only after a while" % (elapsed, what, attempts, params["validate_timeout"])
+            )
         if validation["valid"]:
             self.changed = True
             return validation

@@ -151,6 +151,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+unreachable:
+  description:
+    - Set when a query got no answer within O(timeout) seconds. The nameservers are then taken as unreachable and the
+      remaining queries are not sent (a dead nameserver would cost the timeout once per record); their records have
+      RV(records[].status=error) with a message that says so, and a warning names the servers.
+  returned: when a query timed out
+  type: str
+  sample: 192.0.2.53 did not answer a query for em.example.com CNAME within 5.0s
 pending:
   description:
     - The records of O(records) whose value is null, left out. Check mode of a module that would create a SendGrid
@@ -372,6 +380,11 @@ def main():
         module.fail_json(msg="cannot set up the DNS resolver: %s. Set nameservers" % exc, changed=False)
     results, summary, ok = Checker(lookup).check_all(records)
     result = dict(changed=False, ok=ok, records=results, summary=summary, nameservers=lookup.nameservers, port=lookup.port, pending=pending)
+    if lookup.unreachable is not None:
+        # One timeout, then no more queries: the finding says so, and so does a warning (the wait is not silent).
+        result["unreachable"] = lookup.unreachable
+        module.warn("%s; the other %d quer%s not sent and their records are reported as errors. Check nameservers and port"
+                    % (lookup.unreachable, lookup.skipped, "y was" if lookup.skipped == 1 else "ies were"))
     if params["fail_on_mismatch"] and not ok:
         module.fail_json(msg=failure_message(results), **result)
     module.exit_json(**result)

@@ -59,16 +59,17 @@ def test_audit_reports_no_drift_after_setup_then_the_drift_made_behind_its_back(
     clean = ok(playbook(AUDIT, extra_vars=audit_vars(tmp_path)))
     assert writes(simulator) == []
     assert reads(simulator) == no_change_reads()
-    assert clean.changed == ["Report directory exists", "Write the drift report"]  # files on the controller only
+    # Files on the controller only (each report carries the time of the audit, so it is written every time).
+    assert clean.changed == ["Report directory exists", "Write the drift report", "Write the summary of every sender of the run"]
     data, markdown = report(tmp_path)
-    assert data["domain"] == DOMAIN
-    assert data["drifted"] is False and data["drift_count"] == 0
+    assert data["domain"] == DOMAIN and data["account"] == "the key's account" and data["generated_at"].endswith("Z")
+    assert data["drifted"] is False and data["drift_count"] == 0 and data["findings"] == 0
     assert sorted(by_kind(data)) == sorted(
         [("ip_pool", POOL), ("reverse_dns", IPS[0]), ("reverse_dns", IPS[1]), ("domain_auth", "em." + DOMAIN), ("link_branding", "links." + DOMAIN)]
     )
-    assert all(not o["drift"] and o["valid"] in (True, None) and o["reasons"] == [] for o in data["objects"])
-    assert "No drift" in markdown
-    assert "| domain_auth | em.%s | no | yes |" % DOMAIN in markdown
+    assert all(o["status"] == "ok" and o["valid"] in (True, None) and o["reasons"] == [] for o in data["objects"])
+    assert "**No drift**" in markdown and "**No findings**" in markdown
+    assert "| domain_auth | em.%s | ok | yes |  |" % DOMAIN in markdown
 
     # Behind the playbook's back: the domain is no longer the default, and the branded link is deleted.
     headers = simulator.auth_headers()
@@ -85,15 +86,23 @@ def test_audit_reports_no_drift_after_setup_then_the_drift_made_behind_its_back(
     assert data["drifted"] is True
     objects = by_kind(data)
     domain = objects[("domain_auth", "em." + DOMAIN)]
-    assert domain["drift"] is True and domain["valid"] is True
+    assert domain["status"] == "drift" and domain["valid"] is True
+    # Issue 16, item 7: each drifted field with its current and desired value.
+    assert domain["changes"] == [{"field": "default", "current": False, "desired": True}]
     assert domain["diff"] == {"before": dict(domain["diff"]["before"], default=False), "after": dict(domain["diff"]["before"], default=True)}
     link = objects[("link_branding", "links." + DOMAIN)]
-    assert link["drift"] is True and link["valid"] is False and link["diff"]["before"] == {}
-    assert not objects[("ip_pool", POOL)]["drift"]
-    assert data["drift_count"] == 3  # the domain differs; the link is missing and so not valid either
+    # A deleted object is missing, not also "not valid": it counts once.
+    assert link["status"] == "missing" and link["valid"] is None and link["diff"]["before"] == {}
+    assert objects[("ip_pool", POOL)]["status"] == "ok"
+    assert (data["drift_count"], data["missing_count"], data["invalid_count"], data["dns_problem_count"]) == (2, 1, 0, 0)
     assert markdown.startswith("# SendGrid sender audit: %s" % DOMAIN)
-    assert "DRIFT: 3 finding(s)." in markdown
-    assert "| link_branding | links.%s | yes | no |" % DOMAIN in markdown
+    assert "**DRIFT**: a setup run would change 2 object(s) (1 missing)." in markdown
+    assert "| link_branding | links.%s | missing | - | create it |" % DOMAIN in markdown
+    assert "| domain_auth | em.%s | drift | yes | default: false → true |" % DOMAIN in markdown
+    summary = (tmp_path / "reports" / "summary.md").read_text()
+    assert "| %s | the key's account | 2 | 1 | 0 | 0 | %s.md |" % (DOMAIN, DOMAIN) in summary
+    assert json.loads((tmp_path / "reports" / "summary.json").read_text())["drifted"] == [DOMAIN]
+    assert "DRIFT" in (tmp_path / "reports" / "summary.html").read_text()
     assert drift.changed  # the audit says what a setup run would change
 
     # fail_on_drift turns the drift into a failed play, still without writing anything.
@@ -101,7 +110,7 @@ def test_audit_reports_no_drift_after_setup_then_the_drift_made_behind_its_back(
     failing = playbook(AUDIT, extra_vars=audit_vars(tmp_path, fail_on_drift=True))
     assert failing.rc != 0
     assert [r["task"] for r in failing.results if r["status"] == "failed"] == ["Fail on drift"]
-    assert "3 object(s) of %s drifted" % DOMAIN in json.dumps(failing.results[-1]["result"])
+    assert "a setup run would change 2 object(s) of %s (1 missing)" % DOMAIN in json.dumps(failing.results[-1]["result"])
     assert writes(simulator) == []
     assert {r["method"] for r in api_requests(simulator)} == {"GET"}
     state = simulator.state()
@@ -194,3 +203,30 @@ def test_teardown_refuses_a_pool_that_a_sender_outside_the_run_still_uses(simula
     assert [p["name"] for p in simulator.state()["pools"]] == ["shared-pool"]
     forced = playbook(TEARDOWN, extra_vars=dict(variables, sender_setup_teardown_shared_pool=True), args=args)
     assert forced.rc == 0 and simulator.state()["pools"] == []
+
+
+def test_a_fleet_audit_writes_one_summary_and_fails_only_the_senders_that_drifted(simulator, playbook, tmp_path):
+    # Issue 16, item 7: two senders, one set up and one not; one summary across the run, and fail_on_drift fails the
+    # drifted sender (the run's exit status says so) while the other passes: its records are not published, so its
+    # objects are not valid, which is a finding apart from drift.
+    inventory = tmp_path / "senders.yml"
+    hosts = {name: {"sender_setup_domain": "%s.example.net" % name, "sender_setup_link_branding": False,
+                    "sender_setup_reverse_dns": False, "sender_setup_dns_check": False} for name in ("alpha", "beta")}
+    connection = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    inventory.write_text(json.dumps({"senders": {"hosts": hosts, "vars": connection}}))
+    ok(playbook(SETUP, extra_vars={"sendgrid_hosts": "senders", "sender_setup_dns_mode": "none"}, args=["-i", str(inventory), "--limit", "alpha"]))
+
+    simulator.clear_requests()
+    reports = tmp_path / "fleet-reports"
+    variables = {"sendgrid_hosts": "senders", "audit_report_dir": str(reports), "fail_on_drift": True}
+    audit = playbook(AUDIT, extra_vars=variables, args=["-i", str(inventory)])
+    assert audit.rc != 0
+    assert [(r["host"], r["task"]) for r in audit.results if r["status"] == "failed"] == [("beta", "Fail on drift")]
+    assert writes(simulator) == []
+    summary = json.loads((reports / "summary.json").read_text())
+    assert [s["domain"] for s in summary["senders"]] == ["alpha.example.net", "beta.example.net"]
+    assert summary["drifted"] == ["beta.example.net"] and summary["failed_hosts"] == []
+    assert summary["with_findings"] == ["alpha.example.net"]
+    markdown = (reports / "summary.md").read_text()
+    assert "2 sender(s)" in markdown and "1 drifted" in markdown
+    assert (reports / "alpha.example.net.md").exists() and (reports / "beta.example.net.md").exists()

@@ -146,5 +146,8 @@ def test_the_audit_report_reaches_the_job_artifacts(simulator, runner, tmp_path)
     assert (artifacts / "audit-reports" / (DOMAIN + ".md")).exists()
     assert (artifacts / "audit-reports" / (DOMAIN + ".json")).exists()
     found = [event["event_data"].get("artifact_data") for event in job.events if event.get("event") == "playbook_on_stats"]
-    # Nothing was set up, so every object is missing: the audit says it drifted.
-    assert found and found[-1]["mailops_sendgrid_audit"][DOMAIN]["drifted"] is True
+    assert (artifacts / "audit-reports" / "summary.md").exists() and (artifacts / "audit-reports" / "summary.html").exists()
+    # Nothing was set up, so every object is missing: the audit says it drifted, and which objects are missing.
+    stats = found[-1]["mailops_sendgrid_audit"][DOMAIN] if found else {}
+    assert stats["drifted"] is True and "domain_auth" in stats["missing"] and stats["not_valid"] == []
+    assert stats["summary"].endswith("audit-reports/summary.md")

@@ -431,3 +431,20 @@ def test_a_mistyped_role_variable_is_refused_before_any_request(simulator, playb
     assert "unknown role variable(s) sender_setup_subdomian" in failed["result"]["msg"]
     assert "did you mean sender_setup_subdomain" in failed["result"]["msg"]
     assert api_requests(simulator) == []
+
+
+def test_a_module_failure_inside_the_role_names_the_role_variables(simulator, playbook, tmp_path):
+    # Issue 16, item 5: fixing a typo'd subdomain used to fail naming the module option "replace"; the role's user
+    # sets sender_setup_replace.
+    base = ["-e", "sender_setup_domain=rename.example.net", "-e", "sender_setup_link_branding=false", "-e", "sender_setup_dns_mode=none"]
+    ok(playbook(SETUP, args=base + ["-e", "sender_setup_subdomain=em"]))
+    run = playbook(SETUP, args=base + ["-e", "sender_setup_subdomain=mail"])
+    assert run.rc != 0
+    (failed,) = [r for r in run.results if r["status"] == "failed"]
+    assert failed["task"].endswith("The failure in terms of the role's variables")
+    message = failed["result"]["msg"]
+    assert "cannot be changed in place" in message
+    assert "sender_setup_subdomain (is 'em', wanted 'mail')" in message and "set sender_setup_replace=true" in message
+    assert "set replace=true" not in message
+    # The module's own failure is still in the output, taken over by the rescue.
+    assert [r["task"].split(" : ")[-1] for r in run.results if r["status"] == "rescued"] == ["Domain authentication of the sender"]

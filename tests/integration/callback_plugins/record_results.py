@@ -49,10 +49,20 @@ class CallbackModule(CallbackBase):
         self._record(result, "ok")
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
-        self._record(result, "failed")
+        # A failure that a block's rescue takes over (the role names its variables there) is not the play's failure.
+        self._record(result, "rescued" if _in_rescued_block(result._task) else "failed")
 
     def v2_runner_on_skipped(self, result):
         self._record(result, "skipped")
 
     def v2_runner_on_unreachable(self, result):
         self._record(result, "unreachable")
+
+
+def _in_rescued_block(task):
+    child, parent = task, getattr(task, "_parent", None)
+    while parent is not None:
+        if getattr(parent, "rescue", None) and any(getattr(item, "_uuid", None) == getattr(child, "_uuid", None) for item in parent.block or ()):
+            return True
+        child, parent = parent, getattr(parent, "_parent", None)
+    return False
