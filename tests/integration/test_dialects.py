@@ -100,6 +100,7 @@ def test_the_request_budget_under_every_alternative_at_once(capped, tmp_path):
         if result.scenario.no_change:
             assert result.run.changed == 0, result.scenario.key
         got[result.scenario.key] = (result.count.reads, result.count.writes)
-    assert got == BUDGET_UNDER_ALL, repr(got) + "\n" + "\n\n".join(r.count.listing() for r in results if got[r.scenario.key] != BUDGET_UNDER_ALL.get(r.scenario.key))
+    listings = "\n\n".join(r.count.listing() for r in results if got[r.scenario.key] != BUDGET_UNDER_ALL.get(r.scenario.key))
+    assert got == BUDGET_UNDER_ALL, repr(got) + "\n" + listings
     for key in ("rerun", "check", "audit", "teardown_again"):
         assert got[key][1] == 0
