@@ -468,6 +468,10 @@ class SendGridModule:
                 path=path,
                 status=status,
             )
+        client = self._client
+        if client is not None and client.rate_limit_waited > 0:
+            # Time is never lost silently: how long SendGrid's rate limit held this task, and how many 429s it drew.
+            result["rate_limit"] = {"waited": round(client.rate_limit_waited, 1), "answers_429": client.rate_limit_answers}
         self.ansible.exit_json(**result)
 
 

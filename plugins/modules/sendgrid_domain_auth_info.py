@@ -173,6 +173,21 @@ default_domain:
     subusers: []
     dns_records:
       - {name: em.example.com, type: CNAME, value: u1446440.wl001.sendgrid.net}
+rate_limit:
+  description:
+    - How long SendGrid's rate limit held this task, and how many answers 429 it drew. A wait of 5 seconds or more is
+      also a warning.
+  returned: when the task waited for the rate limit
+  type: dict
+  contains:
+    waited:
+      description: Seconds waited, in total.
+      type: float
+      sample: 6.2
+    answers_429:
+      description: Answers 429 this task received.
+      type: int
+      sample: 2
 """
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import first_object

@@ -146,6 +146,21 @@ remaining_ips:
     - remaining: 2
       period: month
       price_per_ip: 20
+rate_limit:
+  description:
+    - How long SendGrid's rate limit held this task, and how many answers 429 it drew. A wait of 5 seconds or more is
+      also a warning.
+  returned: when the task waited for the rate limit
+  type: dict
+  contains:
+    waited:
+      description: Seconds waited, in total.
+      type: float
+      sample: 6.2
+    answers_429:
+      description: Answers 429 this task received.
+      type: int
+      sample: 2
 """
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, list_ips, normalise_ip

@@ -271,6 +271,11 @@ validation:
       description: How many validation requests were sent.
       type: int
       sample: 3
+    waited:
+      description: Seconds this run waited for SendGrid's validation answers (a wait of 10 seconds or more is also a warning).
+      type: float
+      returned: when a validation request was sent
+      sample: 12.4
     skipped:
       description: V(true) in check mode, where no validation request is sent.
       type: bool
@@ -314,6 +319,21 @@ default_taken_from:
       description: Its full name.
       type: str
       sample: em.example.org
+rate_limit:
+  description:
+    - How long SendGrid's rate limit held this task, and how many answers 429 it drew. A wait of 5 seconds or more is
+      also a warning.
+  returned: when the task waited for the rate limit
+  type: dict
+  contains:
+    waited:
+      description: Seconds waited, in total.
+      type: float
+      sample: 6.2
+    answers_429:
+      description: Answers 429 this task received.
+      type: int
+      sample: 2
 """
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import (

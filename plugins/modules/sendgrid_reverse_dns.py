@@ -244,6 +244,11 @@ validation:
       description: Number of validation requests sent.
       type: int
       sample: 1
+    waited:
+      description: Seconds this run waited for SendGrid's validation answers (a wait of 10 seconds or more is also a warning).
+      type: float
+      returned: when a validation request was sent
+      sample: 12.4
     skipped:
       description: V(true) in check mode, where the validation request is not sent.
       type: bool
@@ -254,6 +259,21 @@ validation:
       type: str
       returned: in check mode
       sample: "check mode: SendGrid would be asked to validate reverse DNS o1.email.example.com of IP 192.0.2.10"
+rate_limit:
+  description:
+    - How long SendGrid's rate limit held this task, and how many answers 429 it drew. A wait of 5 seconds or more is
+      also a warning.
+  returned: when the task waited for the rate limit
+  type: dict
+  contains:
+    waited:
+      description: Seconds waited, in total.
+      type: float
+      sample: 6.2
+    answers_429:
+      description: Answers 429 this task received.
+      type: int
+      sample: 2
 """
 
 import re

@@ -146,6 +146,21 @@ reverse_dns:
       legacy: false
       users: [{username: example-parent, user_id: 7}]
       dns_records: [{name: o1.email.example.com, type: A, value: 192.0.2.10}]
+rate_limit:
+  description:
+    - How long SendGrid's rate limit held this task, and how many answers 429 it drew. A wait of 5 seconds or more is
+      also a warning.
+  returned: when the task waited for the rate limit
+  type: dict
+  contains:
+    waited:
+      description: Seconds waited, in total.
+      type: float
+      sample: 6.2
+    answers_429:
+      description: Answers 429 this task received.
+      type: int
+      sample: 2
 """
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_info, validate_domain, validate_ipv4

@@ -111,6 +111,8 @@ def test_a_long_rate_limit_wait_is_said_in_a_warning(run, monkeypatch, _no_sleep
     assert result["changed"] is False and _no_sleep == [6.0]
     assert seen == ["waited 6 s in total for SendGrid's rate limit (1 answers 429); many parallel tasks share one limit: "
                     "fewer forks, throttle, or a larger rate_limit_timeout if runs fail"]
+    # The result says it too (issue 16, item 8).
+    assert result["rate_limit"] == {"waited": 6.0, "answers_429": 1}
 
 
 @pytest.mark.parametrize(

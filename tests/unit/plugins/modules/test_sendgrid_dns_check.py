@@ -42,6 +42,9 @@ class FakeDNS:
         self.zones = zones
         self.broken = set(broken)
         self.asked = []
+        # As DNSPythonLookup: no query timed out, none was skipped.
+        self.unreachable = None
+        self.skipped = 0
 
     def _values(self, name, rtype):
         return [value if rtype != "TXT" or isinstance(value, tuple) else (value,) for owner, kind, value in self.records if owner == name and kind == rtype]
