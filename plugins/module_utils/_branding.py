@@ -62,11 +62,6 @@ def keeper(objects):
     return sorted(objects, key=lambda obj: (not obj.get("valid"), not obj.get("default"), obj["id"] if obj["id"] is not None else 0))[0]
 
 
-def differences(current, wanted, names):
-    """``name (is X, wanted Y), ...`` for conflict messages."""
-    return ", ".join("%s (is %r, wanted %r)" % (name, current[name], wanted[name]) for name in names)
-
-
 class BrandingResource(SendGridResource):
     """An authenticated domain or a branded link: the flow both share.
 
@@ -77,13 +72,15 @@ class BrandingResource(SendGridResource):
     """
 
     COLLECTION = None
-    NOUN = None
 
     # The region value of the option that means "not the EU" (domains: global, links: us).
     NON_EU_REGION = None
 
     def path(self, object_id, *rest):
         return object_path(self.COLLECTION, object_id, *rest)
+
+    def describe(self, obj):
+        return "%s %s (id %s)" % (self.NOUN, full_name(obj), obj["id"])
 
     def check_region(self):
         """Refuse what cannot work on SendGrid's EU host, before any request.

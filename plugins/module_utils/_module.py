@@ -8,9 +8,9 @@ PRIVATE: this module is internal to the mailops.sendgrid collection. It is not a
 change in any release without notice. Do not import it from other collections.
 
 Every module is a thin file: an argument spec, its documentation, and a ``SendGridResource``
-subclass. This file owns what they share: the connection options, input validation, the one place
-where "current vs desired" is compared, check mode (writes go through ``SendGridResource.write``),
-diffs, DNS record normalisation and the validation wait loop.
+subclass. This file owns what they share: the connection options, input validation, the resource base
+that computes one plan (``_plan.py``) from current and desired and applies it, check mode (writes go
+through ``SendGridResource.write``), diffs, DNS record normalisation and the validation wait loop.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._api import (
     api_url_for,
     header_value_problem,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import Plan, compute_plan, differences
 
 
 def sendgrid_argument_spec():
@@ -84,6 +85,10 @@ def validation_argument_spec():
 
 class InputError(Exception):
     """Bad module input, found before any request was sent."""
+
+
+class Conflict(SendGridError):
+    """The object differs in what SendGrid cannot change in place, and the task did not allow a replace."""
 
 
 class ValidationFailed(SendGridError):
@@ -207,26 +212,7 @@ def check_validation_options(params):
     check_number(params, "validate_delay", MIN_VALIDATE_DELAY, MAX_WAIT)
 
 
-# -- current vs desired -----------------------------------------------------------------------
-
-
-def changed_options(before, desired, unordered=()):
-    """Names of the options the user set (not ``None``) whose value differs from ``before``.
-
-    Lists named in ``unordered`` are compared as sets. This is the one place where the collection
-    decides what "changed" means.
-    """
-    changed = []
-    for name, want in desired.items():
-        if want is None:
-            continue
-        have = before.get(name)
-        if name in unordered:
-            if set(want) != set(have or ()):
-                changed.append(name)
-        elif want != have:
-            changed.append(name)
-    return sorted(changed)
+# -- lists (what changes is decided in _plan.py) -------------------------------------------------
 
 
 def missing_items(have, want):
@@ -660,6 +646,12 @@ class SendGridResource:
 
     # -- to implement ---------------------------------------------------------------------
 
+    # The plan's fields (``_plan.Field``), in the order their changes are made; the noun that names the object in
+    # messages; and what a replace means for the user (added to the message that asks for replace=true).
+    FIELDS: tuple = ()
+    NOUN = "object"
+    REPLACE_NOTE = ""
+
     def check_input(self):
         """Validate and normalise ``self.params`` before any request; raise ``InputError``."""
 
@@ -669,17 +661,47 @@ class SendGridResource:
     def to_options(self, obj):
         raise NotImplementedError
 
+    def desired(self):
+        """The options the task set, in the shape of ``to_options`` (``None``: not set, never compared)."""
+        return {}
+
+    def comparable(self, current):
+        """``current`` as the plan compares it with ``desired()``; by default its options."""
+        return self.to_options(current)
+
+    def frozen(self, current):
+        """Why ``current`` cannot be updated in place at all (then any change needs a replace), or ``None``."""
+        return None
+
+    def describe(self, obj):
+        """How messages name the object."""
+        return "%s (id %s)" % (self.NOUN, obj.get("id"))
+
     def create(self):
         raise NotImplementedError
 
-    def update(self, current):
-        return current
+    def patch(self, current, names):
+        """Send the object's PATCH for the fields ``names``; answer the object after it."""
+        raise NotImplementedError
+
+    def keep(self, obj):
+        """What runs on an object that stays (after a change or none): validation, associations. Answers the object."""
+        return obj
+
+    def replace(self, current, plan):
+        """Delete ``current`` and create the object again (``plan.replace`` names why)."""
+        self.delete(current)
+        return self.create()
 
     def delete(self, current):
         raise NotImplementedError
 
     def result(self, obj):
         """Extra result keys for the final (or predicted) object; ``obj`` is ``None`` when absent."""
+        return {}
+
+    def conflict_details(self, current):
+        """Result keys a refused replace carries besides the differing fields (the object as it is)."""
         return {}
 
     # -- the flow ---------------------------------------------------------------------------
@@ -689,14 +711,14 @@ class SendGridResource:
         self.check_input()
         current = self.find()
         before = self.to_options(current) if current is not None else {}
-        if self.params.get("state", "present") == "absent":
-            if current is not None:
-                self.delete(current)
-            final = None
-        elif current is None:
-            final = self.create()
-        else:
-            final = self.update(current)
+        self.plan = compute_plan(
+            self.FIELDS,
+            self.comparable(current) if current is not None else None,
+            self.desired(),
+            self.params.get("state", "present"),
+            frozen=self.frozen(current) if current is not None else None,
+        )
+        final = self.apply(self.plan, current)
         after = self.to_options(final) if final is not None else {}
         result: dict = dict(changed=self.changed)
         result.update(self.result(final))
@@ -705,6 +727,38 @@ class SendGridResource:
             more_before, more_after = self.diff_more(current, final, result)
             result["diff"] = dict(before=dict(before, **more_before), after=dict(after, **more_after))
         return result
+
+    def apply(self, plan, current):
+        """Carry out ``plan``. In check mode every write is recorded instead of sent, so this predicts the result."""
+        if plan.action == Plan.DELETE:
+            self.delete(current)
+            return None
+        if plan.action == Plan.CREATE:
+            return self.create()
+        if plan.action == Plan.NONE:
+            return self.keep(current) if current is not None else None
+        if plan.action == Plan.REPLACE:
+            if not self.params.get("replace"):
+                raise self.conflict(current, plan)
+            return self.replace(current, plan)
+        obj = current
+        if plan.patch:
+            obj = self.patch(obj, plan.patch)
+        for name in plan.steps:
+            obj = getattr(self, "change_" + name)(obj)
+        return self.keep(obj)
+
+    def conflict(self, current, plan):
+        """The one message for changes SendGrid cannot make in place, naming each field with its value and the wanted one."""
+        desired = self.desired()
+        what = [differences(self.comparable(current), desired, plan.replace)] + plan.reasons
+        return Conflict(
+            "%s cannot be changed in place: %s. SendGrid cannot update %s; set replace=true to delete it and create it "
+            "again%s" % (self.describe(current), ", ".join(part for part in what if part),
+                         "these" if len(plan.replace) > 1 or plan.reasons else "this", self.REPLACE_NOTE),
+            differences=plan.changes,
+            **self.conflict_details(current)
+        )
 
     def diff_more(self, current, final, result):
         """What the diff shows besides the options (``before`` and ``after`` additions); nothing by default."""

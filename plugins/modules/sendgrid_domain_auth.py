@@ -439,7 +439,6 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIEr
 from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import (
     BrandingResource,
     describe,
-    differences,
     first_object,
     full_name,
 )
@@ -456,7 +455,6 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._domain_auth impo
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     InputError,
     SendGridModule,
-    changed_options,
     missing_items,
     run_resource,
     validate_domain,
@@ -464,10 +462,8 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     validate_username,
     validation_argument_spec,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import REPLACE, STEP, Field, Plan
 
-# Options SendGrid changes with PATCH, and options it cannot change on an existing entry.
-PATCHABLE = ("custom_spf", "default")
-REPLACE_ONLY = ("automatic_security", "custom_dkim_selector", "region", "subdomain", "username")
 OPTIONS = ("domain", "subdomain", "username", "automatic_security", "custom_spf", "default", "ips", "custom_dkim_selector", "region")
 ASSOCIATE = {"single": "subuser", "multi": "subuser:add"}
 READ_ASSOCIATION = {"single": DOMAINS + "/subuser", "multi": DOMAINS + "/subuser/all"}
@@ -477,6 +473,20 @@ class DomainAuth(BrandingResource):
     COLLECTION = DOMAINS
     NOUN = "authenticated domain"
     NON_EU_REGION = "global"
+    REPLACE_NOTE = " (its DNS records change and must be published and validated again)"
+    # SendGrid changes custom SPF and the default flag with the entry's PATCH and the IPs with requests of their own;
+    # the rest it cannot change. The region is not always in the answer: when the records do not show it either, it
+    # is not compared.
+    FIELDS = (
+        Field("subdomain", REPLACE),
+        Field("username", REPLACE),
+        Field("automatic_security", REPLACE),
+        Field("custom_dkim_selector", REPLACE),
+        Field("region", REPLACE, echoed=False),
+        Field("custom_spf"),
+        Field("default"),
+        Field("ips", STEP, unordered=True),
+    )
     from_api = staticmethod(from_api)
     predict = staticmethod(predict)
 
@@ -555,15 +565,6 @@ class DomainAuth(BrandingResource):
             options["subusers"] = list(obj.get("subusers") or [])
         return options
 
-    def changes(self, current):
-        desired = self.desired()
-        if current["region"] is None:
-            # The records of this entry do not show its region: it cannot be compared.
-            desired["region"] = None
-        return changed_options(self.to_options(current), desired, unordered=("ips",))
-
-    # -- writing -----------------------------------------------------------------------------------
-
     def create(self):
         return self.create_from(self.create_body({}))
 
@@ -592,36 +593,22 @@ class DomainAuth(BrandingResource):
         self.check_custom_spf(body["automatic_security"])
         return body
 
-    def update(self, current):
-        changes = self.changes(current)
-        fixed = [name for name in changes if name in REPLACE_ONLY]
-        if current["legacy"] and changes:
-            fixed.append("legacy")
-        if fixed:
-            return self.replace(current, fixed)
-        # Check mode predicts the records from these: custom SPF and the IPs change the SPF records in place.
-        self.records_before = current["dns_records"]
-        self.check_custom_spf(current["automatic_security"])
-        entry = self.patch(current, [name for name in changes if name in PATCHABLE])
-        entry = self.reconcile_ips(entry)
-        return self.finish(entry)
+    def apply(self, plan, current):
+        if plan.action in (Plan.UPDATE, Plan.NONE):
+            # Check mode predicts the records from these: custom SPF and the IPs change the SPF records in place.
+            self.records_before = current["dns_records"]
+        return super().apply(plan, current)
 
-    def replace(self, current, fixed):
-        if not self.params["replace"]:
-            raise InputError(self.conflict_message(current, fixed))
+    def frozen(self, current):
+        return "legacy (a legacy entry cannot be updated)" if current["legacy"] else None
+
+    def replace(self, current, plan):
         body = self.create_body(current)  # checked before anything is deleted
         self.delete(current)
         return self.create_from(body)
 
-    def conflict_message(self, current, fixed):
-        what = [differences(current, self.desired(), [name for name in fixed if name != "legacy"])]
-        if "legacy" in fixed:
-            what.append("legacy (a legacy entry cannot be updated)")
-        return (
-            "authenticated domain %s (id %s) cannot be changed in place: %s. SendGrid cannot update these; set replace=true "
-            "to delete the entry and create it again (its DNS records change and must be published and validated again)"
-            % (full_name(current), current["id"], ", ".join(part for part in what if part))
-        )
+    def keep(self, obj):
+        return self.finish(obj)
 
     def default_holder(self):
         # Without ?domain= SendGrid answers the account's default domain (an empty object when there is none).
@@ -629,13 +616,15 @@ class DomainAuth(BrandingResource):
         return from_api(holder) if holder is not None and holder.get("default") else None
 
     def patch(self, current, fields):
-        if not fields:
-            return current
+        self.check_custom_spf(current["automatic_security"])
         if "default" in fields:
             self.warn_default_taken(current)
         body = {name: self.params[name] for name in fields}
         answer = self.write("PATCH", self.path(current["id"]), body)
         return self.absorb(answer, dict(current, **body))
+
+    def change_ips(self, entry):
+        return self.reconcile_ips(entry)
 
     def reconcile_ips(self, entry):
         wanted = self.params["ips"]

@@ -145,9 +145,14 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     run_resource,
     validate_ipv4,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import STEP, Field
 
 
 class DedicatedIP(SendGridResource):
+    # The warmup starts and stops with requests of its own.
+    FIELDS = (Field("warmup", STEP),)
+    NOUN = "dedicated IP"
+
     def check_input(self):
         self.params["ip"] = validate_ipv4(self.params["ip"], "ip")
 
@@ -166,11 +171,11 @@ class DedicatedIP(SendGridResource):
         ip = self.params["ip"]
         raise SendGridError("IP %s is not a dedicated IP of this SendGrid account (GET /v3/ips/%s answered 404)" % (ip, ip), status=404)
 
-    def update(self, current):
-        warmup = self.params["warmup"]
-        if warmup is None or warmup == current["warmup"]:
-            return current
-        if warmup:
+    def desired(self):
+        return {"warmup": self.params["warmup"]}
+
+    def change_warmup(self, current):
+        if self.params["warmup"]:
             # Not repeated blindly after a 5xx or a dropped connection: read again to learn whether it started.
             return self.write_or_reread(
                 "POST",

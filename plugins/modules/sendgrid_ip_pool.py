@@ -133,6 +133,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     run_resource,
     validate_ipv4,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import STEP, Field, Plan
 
 
 # Only the text can tell "already in the pool" here: a read cannot, because pool reads lag up to 60 seconds behind
@@ -140,7 +141,20 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
 ALREADY_A_MEMBER = ("already", "exists", "duplicate", "assigned to", "is a member", "in use")
 
 
+def members_differ(purge):
+    """Without purge_ips a pool differs only in a wanted IP it lacks; with it, in any IP."""
+    def differs(have, want):
+        return bool(missing_items(have, want)) or (purge and bool(set(have or ()) - set(want)))
+    return differs
+
+
 class IPPool(SendGridResource):
+    NOUN = "IP pool"
+
+    @property
+    def FIELDS(self):  # noqa: N802 - the plan's fields; purge_ips decides how members compare
+        return (Field("name", STEP), Field("ips", STEP, differs=members_differ(self.params["purge_ips"])))
+
     def check_input(self):
         params = self.params
         validate_pool_name(params["name"], "name")
@@ -202,16 +216,25 @@ class IPPool(SendGridResource):
         )
         return self.reconcile_members(pool)
 
-    def update(self, current):
+    def desired(self):
+        return {"name": self.target_name(), "ips": self.params["ips"]}
+
+    def apply(self, plan, current):
+        if plan.action == Plan.UPDATE:
+            self.check_new_members(current["ips"])  # before the rename, the first write
+        return super().apply(plan, current)
+
+    def change_name(self, current):
         pool = dict(current)
-        self.check_new_members(pool["ips"])
-        if pool["name"] != self.target_name():
-            answer = self.write("PUT", pool_path(pool["name"]), {"name": self.target_name()}, not_found_ok=True)
-            if answer is None and not self.check_mode and read_pool(self.client, self.target_name()) is None:
-                # The old name is gone and the new one does not exist either: someone else deleted the pool.
-                raise SendGridError("pool %r disappeared while it was being renamed to %r" % (pool["name"], self.target_name()))
-            # A 404 with the new name present: a retried PUT whose first answer was lost had renamed it.
-            pool["name"] = self.target_name()
+        answer = self.write("PUT", pool_path(pool["name"]), {"name": self.target_name()}, not_found_ok=True)
+        if answer is None and not self.check_mode and read_pool(self.client, self.target_name()) is None:
+            # The old name is gone and the new one does not exist either: someone else deleted the pool.
+            raise SendGridError("pool %r disappeared while it was being renamed to %r" % (pool["name"], self.target_name()))
+        # A 404 with the new name present: a retried PUT whose first answer was lost had renamed it.
+        pool["name"] = self.target_name()
+        return pool
+
+    def change_ips(self, pool):
         return self.reconcile_members(pool)
 
     def reconcile_members(self, pool):

@@ -339,7 +339,6 @@ rate_limit:
 from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import (
     BrandingResource,
     describe,
-    differences,
     full_name,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._link_branding import (
@@ -353,24 +352,24 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._link_branding im
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     InputError,
     SendGridModule,
-    changed_options,
     run_resource,
     validate_domain,
     validate_subdomain,
     validation_argument_spec,
     validate_username,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import REPLACE, Field
 
 SUBUSER_LINK = LINKS + "/subuser"
 SUBUSERS = "/v3/subusers"
-# The options that SendGrid cannot change on an existing link.
-REPLACE_ONLY = ("region",)
 
 
 class LinkBranding(BrandingResource):
     COLLECTION = LINKS
     NOUN = "link branding"
     NON_EU_REGION = "us"
+    # The default flag changes with the link's PATCH; the region cannot change (and is compared only when known).
+    FIELDS = (Field("region", REPLACE, echoed=False), Field("default"))
     from_api = staticmethod(from_api)
     predict = staticmethod(predict)
 
@@ -477,25 +476,21 @@ class LinkBranding(BrandingResource):
         link = dict(self.post_new(body), subusers=[])
         return self.finish(link)
 
-    def update(self, current):
-        params = self.params
-        desired = {"default": params["default"], "region": params["region"]}
-        changed = changed_options(self.to_options(current), desired)
-        conflicts = [name for name in changed if name in REPLACE_ONLY]
-        if conflicts:
-            if not params["replace"]:
-                raise InputError(
-                    "branded link %s (id %s) cannot be changed in place: %s. Set replace=true to delete it and create it again"
-                    % (full_name(current), current["id"], differences(current, desired, conflicts))
-                )
-            self.delete(current)
-            return self.create(keep_default=current["default"])
-        link = current
-        if "default" in changed:
-            self.warn_default_taken(link)
-            answer = self.write("PATCH", self.path(link["id"]), {"default": params["default"]})
-            link = self.absorb(answer, dict(link, default=params["default"]))
-        return self.finish(link)
+    def desired(self):
+        return {"default": self.params["default"], "region": self.params["region"]}
+
+    def patch(self, current, fields):
+        # Only the default flag can change in place.
+        self.warn_default_taken(current)
+        answer = self.write("PATCH", self.path(current["id"]), {"default": self.params["default"]})
+        return self.absorb(answer, dict(current, default=self.params["default"]))
+
+    def replace(self, current, plan):
+        self.delete(current)
+        return self.create(keep_default=current["default"])
+
+    def keep(self, obj):
+        return self.finish(obj)
 
     def associate(self, obj, name):
         # Associating the same subuser again cannot create anything, so it may be repeated.

@@ -280,10 +280,10 @@ import re
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import SendGridError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
+    Conflict,
     SendGridModule,
     SendGridResource,
     ValidationFailed,
-    changed_options,
     has_id,
     run_resource,
     validate_domain,
@@ -291,6 +291,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     validation_argument_spec,
     validate_subdomain,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import REPLACE, Field, Plan, compute_plan, differences
 from ansible_collections.mailops.sendgrid.plugins.module_utils._reverse_dns import (
     RDNS_PATH,
     dns_records_of,
@@ -299,10 +300,6 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._reverse_dns impo
     rdns_path,
     to_object,
 )
-
-
-class Conflict(SendGridError):
-    """The IP's reverse DNS differs from what the task asks, and the module may not change it."""
 
 
 PTR_LABEL_RE = re.compile(r"^ptr\d+$")
@@ -315,6 +312,10 @@ def sendgrid_chosen_subdomain(obj):
 
 
 class ReverseDns(SendGridResource):
+    # SendGrid cannot update a reverse DNS: a different domain or subdomain is a replace.
+    FIELDS = (Field("domain", REPLACE), Field("subdomain", REPLACE))
+    NOUN = "reverse DNS"
+
     def check_input(self):
         params = self.params
         params["ip"] = validate_ipv4(params["ip"], "ip")
@@ -349,9 +350,10 @@ class ReverseDns(SendGridResource):
             options["subdomain"] = ""
         return options
 
-    def differences(self, current):
-        names = changed_options(self.comparable(current), self.desired())
-        return names, ", ".join("%s %r (the task has %r)" % (name, current[name], self.params[name]) for name in names)
+    def differing(self, current):
+        """The options the task set that ``current`` differs in, and the text that names them."""
+        plan = compute_plan(self.FIELDS, self.comparable(current), self.desired())
+        return plan.changes, differences(self.comparable(current), self.desired(), plan.changes)
 
     # -- writes -------------------------------------------------------------------------
 
@@ -371,7 +373,7 @@ class ReverseDns(SendGridResource):
     def reread_created(self):
         """After a lost answer: the reverse DNS of the IP if SendGrid created the one the task asks for."""
         obj = self.find()
-        return obj if obj is not None and not changed_options(self.comparable(obj), self.desired()) else None
+        return obj if obj is not None and compute_plan(self.FIELDS, self.comparable(obj), self.desired()).action == Plan.NONE else None
 
     def absorb_created(self, answer):
         if answer is not None:
@@ -389,23 +391,20 @@ class ReverseDns(SendGridResource):
             "a_record": None,
         }
 
-    def update(self, current):
-        names, text = self.differences(current)
-        if not names:
-            if current["legacy"]:
-                self.warn(
-                    "%s is a legacy reverse DNS (created with SendGrid's old whitelabel tool). It still works, but SendGrid "
-                    "cannot change it; to move it to the current format, delete it and create it again" % self.describe(current)
-                )
-            return self.validated(current)
-        if not self.params["replace"]:
-            raise Conflict(
-                "%s exists with %s. SendGrid cannot update a reverse DNS: set replace=true to delete it and create it again"
-                % (self.describe(current), text),
-                differences=names,
-                reverse_dns=public(current),
+    def keep(self, obj):
+        if obj["legacy"]:
+            self.warn(
+                "%s is a legacy reverse DNS (created with SendGrid's old whitelabel tool). It still works, but SendGrid "
+                "cannot change it; to move it to the current format, delete it and create it again" % self.describe(obj)
             )
+        return self.validated(obj)
+
+    def conflict_details(self, current):
+        return {"reverse_dns": public(current)}
+
+    def replace(self, current, plan):
         if current["legacy"]:
+            _names, text = self.differing(current)
             self.warn("replacing the legacy %s (it differs in %s) with a new reverse DNS" % (self.describe(current), text))
         self.write("DELETE", rdns_path(current["id"]), not_found_ok=True)
         try:
@@ -416,7 +415,7 @@ class ReverseDns(SendGridResource):
         return self.validated(obj)
 
     def delete(self, current):
-        names, text = self.differences(current)  # only the options the task set; the IP is the one found
+        names, text = self.differing(current)  # only the options the task set; the IP is the one found
         if names:
             raise Conflict(
                 "%s was not deleted: it has %s. Correct or drop those options to delete it" % (self.describe(current), text),

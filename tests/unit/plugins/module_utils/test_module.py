@@ -8,7 +8,6 @@ import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     InputError,
-    changed_options,
     missing_items,
     normalise_dns_records,
     normalise_validation,
@@ -66,13 +65,6 @@ def test_length():
         validate_length("x" * 65, "name", 64)
     with pytest.raises(InputError, match="got 0"):
         validate_length("", "name", 64)
-
-
-def test_changed_options_only_compares_what_the_user_set():
-    before = {"default": False, "custom_spf": True, "ips": ["192.0.2.2", "192.0.2.1"]}
-    assert changed_options(before, {"default": None, "custom_spf": True, "ips": ["192.0.2.1", "192.0.2.2"]}, unordered=("ips",)) == []
-    assert changed_options(before, {"default": True, "custom_spf": False}) == ["custom_spf", "default"]
-    assert changed_options(before, {"ips": ["192.0.2.1"]}, unordered=("ips",)) == ["ips"]
 
 
 def test_missing_items_keeps_order_without_duplicates():

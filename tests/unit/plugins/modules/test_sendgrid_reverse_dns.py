@@ -146,9 +146,9 @@ def test_conflict_without_replace_fails_and_names_fields(run):
     assert result["changed"] is False
     assert writes(result) == []
     assert result["differences"] == ["domain", "subdomain"]
-    assert "domain 'example.com' (the task has 'example.org')" in result["msg"]
-    assert "subdomain 'email' (the task has 'mail')" in result["msg"]
-    assert "replace=true" in result["msg"]
+    # The one wording of the plan for every resource (issue 17): each field with its value and the wanted one.
+    assert "cannot be changed in place: domain (is 'example.com', wanted 'example.org'), subdomain (is 'email', wanted 'mail')" in result["msg"]
+    assert "set replace=true" in result["msg"]
     assert result["reverse_dns"]["rdns"] == "o1.email.example.com"
 
 
@@ -156,7 +156,7 @@ def test_conflict_on_subdomain_only_names_only_subdomain(run):
     result = run(module, dict(PRESENT, subdomain="mail"), [lookup(answer=[entry()])])
     assert result["failed"] is True
     assert result["differences"] == ["subdomain"]
-    assert "domain 'example.com'" not in result["msg"]
+    assert " domain (is" not in result["msg"] and "subdomain (is 'email', wanted 'mail')" in result["msg"]
 
 
 def test_replace_deletes_and_creates(run):
