@@ -73,6 +73,11 @@ def is_spf(value):
     return text == "v=spf1" or text.startswith("v=spf1 ")
 
 
+def is_dmarc(value):
+    text = (value or "").strip().lower().replace(" ", "")
+    return text.startswith("v=dmarc1;") or text == "v=dmarc1"
+
+
 def spf_terms(value):
     return (value or "").split()[1:]
 
@@ -146,7 +151,8 @@ def _describe(zone_data):
     return "; ".join(parts) or "nothing"
 
 
-def plan(records, read, replace_conflicts=False, resolve_spf=None, replace_option="replace_conflicts"):
+def plan(records, read, replace_conflicts=False, resolve_spf=None, replace_option="replace_conflicts", replace_dmarc=False,
+         replace_dmarc_option="replace_dmarc"):
     """The changes that publish ``records`` (``[{name, type, value}]``) into the zone ``read(name)`` describes.
 
     ``read(name)`` answers ``{TYPE: [value, ...]}`` for what the zone holds at ``name`` (values as
@@ -155,6 +161,8 @@ def plan(records, read, replace_conflicts=False, resolve_spf=None, replace_optio
     ``merge`` (an SPF record merged), ``replace`` (conflicting data replaced, only with ``replace_conflicts``)
     and ``delete`` (other data removed from a CNAME's name, only with ``replace_conflicts``). Raises
     ``PlanConflict`` naming every conflict when any is left. ``replace_option`` is how messages name the opt-in.
+    An existing DMARC record is replaced only with ``replace_dmarc`` (named ``replace_dmarc_option``): it is the
+    domain owner's policy, and other senders of the domain depend on it.
     """
     resolve_spf = resolve_spf or (lambda name: None)
     wanted: dict = {}
@@ -171,10 +179,10 @@ def plan(records, read, replace_conflicts=False, resolve_spf=None, replace_optio
     changes = []
     conflicts = []
 
-    def conflict(name, rtype, message, replaceable=True):
-        if replace_conflicts and replaceable:
+    def conflict(name, rtype, message, replaceable=True, allowed=None, option=None):
+        if (replace_conflicts if allowed is None else allowed) and replaceable:
             return True
-        hint = " (set %s to replace it)" % replace_option if replaceable else ""
+        hint = " (set %s to replace it)" % (option or replace_option) if replaceable else ""
         conflicts.append({"name": name, "type": rtype, "message": "%s %s: %s%s" % (name, rtype, message, hint)})
         return False
 
@@ -252,6 +260,16 @@ def plan(records, read, replace_conflicts=False, resolve_spf=None, replace_optio
                         after.append(value)
                         action = "add" if action == "none" else action
                     continue
+                if is_dmarc(value):
+                    existing = [item for item in after if is_dmarc(item)]
+                    if existing:
+                        if not conflict(name, rtype, "the name holds a DMARC record already (%s); a domain has one DMARC policy "
+                                        "(RFC 7489 section 6.6.3) and the collection does not replace it"
+                                        % ", ".join(repr(item) for item in existing), allowed=replace_dmarc, option=replace_dmarc_option):
+                            break
+                        after = [item for item in after if not is_dmarc(item)] + [value]
+                        action = "replace"
+                        continue
                 if is_dkim_name(name) and after:
                     if not conflict(name, rtype, "the name holds another DKIM key (%s); one selector holds one key" % ", ".join(repr(a[:40]) for a in after)):
                         break

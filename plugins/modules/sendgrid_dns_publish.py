@@ -103,7 +103,15 @@ options:
     description:
       - Replace data that conflicts with the records (another CNAME target, other data at a CNAME's name, another mail
         exchanger or address, another DKIM key at the selector, several SPF records) instead of failing.
-      - An SPF record that would need more than 10 DNS lookups is refused either way.
+      - An SPF record that would need more than 10 DNS lookups is refused either way, and an existing DMARC record is
+        replaced only with O(replace_dmarc=true).
+    type: bool
+    default: false
+  replace_dmarc:
+    description:
+      - Replace an existing DMARC record (a C(v=DMARC1) TXT record at C(_dmarc.<domain>)) with the one in O(records).
+      - Without it a different DMARC record already there is a conflict and nothing is published: it is the domain's
+        policy, which other senders of the domain depend on.
     type: bool
     default: false
   publish:
@@ -227,6 +235,7 @@ def argument_spec():
         ),
         ttl=dict(type="int", default=3600),
         replace_conflicts=dict(type="bool", default=False),
+        replace_dmarc=dict(type="bool", default=False),
         publish=dict(type="bool", default=True),
     )
     return spec
@@ -242,7 +251,7 @@ def main():
         wanted, pending = split_pending(params["records"])
         records = server.check_records(wanted)
         zones = server.zones_of(sorted({record["name"] for record in records}), params["zone"])
-        changes = plan(records, server.read, params["replace_conflicts"], resolve_spf=server.spf_record)
+        changes = plan(records, server.read, params["replace_conflicts"], resolve_spf=server.spf_record, replace_dmarc=params["replace_dmarc"])
     except PlanConflict as exc:
         module.fail_json(msg=str(exc), changed=False, conflicts=exc.conflicts)
     except ZoneError as exc:

@@ -594,7 +594,7 @@ class DomainAuth(BrandingResource):
         return body
 
     def apply(self, plan, current):
-        if plan.action in (Plan.UPDATE, Plan.NONE):
+        if current is not None and plan.action in (Plan.UPDATE, Plan.NONE):
             # Check mode predicts the records from these: custom SPF and the IPs change the SPF records in place.
             self.records_before = current["dns_records"]
         return super().apply(plan, current)

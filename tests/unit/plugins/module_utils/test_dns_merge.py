@@ -140,3 +140,26 @@ def test_record_sets_carry_the_merged_values():
         {"name": APEX, "type": "TXT", "values": ["keep-me", OURS_SPF]},
         {"name": "em." + APEX, "type": "MX", "values": ["10 mx.sendgrid.net"]},
     ]
+
+
+# -- DMARC (issue 18): the domain owner's policy is never replaced unless asked --------------------------------
+
+DMARC = "v=DMARC1; p=none; rua=mailto:dmarc@example.com"
+
+
+def test_a_dmarc_record_is_added_where_there_is_none():
+    (change,) = plan([{"name": "_dmarc.example.com", "type": "TXT", "value": DMARC}], lambda name: {"TXT": ["google-site-verification=x"]})
+    assert change["action"] == "add" and change["after"] == ["google-site-verification=x", DMARC]
+
+
+def test_an_existing_dmarc_record_is_a_conflict_unless_replace_dmarc():
+    existing = "v=DMARC1; p=reject; rua=mailto:security@example.com"
+    records = [{"name": "_dmarc.example.com", "type": "TXT", "value": DMARC}]
+    with pytest.raises(PlanConflict) as info:
+        plan(records, lambda name: {"TXT": [existing]}, replace_conflicts=True, replace_dmarc_option="sender_setup_dmarc_replace")
+    assert "holds a DMARC record already" in info.value.conflicts[0]["message"]
+    assert "set sender_setup_dmarc_replace to replace it" in info.value.conflicts[0]["message"]
+    (change,) = plan(records, lambda name: {"TXT": [existing, "other=1"]}, replace_dmarc=True)
+    assert change["action"] == "replace" and change["after"] == ["other=1", DMARC]
+    (same,) = plan(records, lambda name: {"TXT": [DMARC]})
+    assert same["action"] == "none"

@@ -1050,3 +1050,8 @@ def test_check_mode_create_names_the_records_and_leaves_what_sendgrid_assigns_em
         {"name": "k2x._domainkey.example.com", "type": "CNAME", "value": None},
         {"name": "k2x2._domainkey.example.com", "type": "CNAME", "value": None},
     ]
+
+
+def test_absent_when_already_gone_is_one_read_and_no_change(run):
+    result = run(module, {"domain": "example.com", "subdomain": "mail", "state": "absent"}, [listed()], diff=True)
+    assert result["changed"] is False and result["domain"] == {} and result["diff"] == {"before": {}, "after": {}}
