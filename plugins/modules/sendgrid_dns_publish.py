@@ -110,7 +110,7 @@ options:
   replace_dmarc:
     description:
       - Replace an existing DMARC record (a C(v=DMARC1) TXT record at C(_dmarc.<domain>)) with the one in O(records).
-      - Without it a different DMARC record already there is a conflict and nothing is published: it is the domain's
+      - Without it a different DMARC record already there is a conflict and nothing is published, because it is the domain's
         policy, which other senders of the domain depend on.
     type: bool
     default: false
