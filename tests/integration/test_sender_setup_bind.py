@@ -12,6 +12,7 @@ answers. How publishing treats records that are already in the zone is tested in
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -34,6 +35,7 @@ from tests.simulator.control import start_simulator
 
 DOMAIN = "bind-sender.example.com"
 MANUAL_DOMAIN = "bind-manual.example.org"
+DMARC_DOMAIN = "bind-dmarc.example.com"
 POOL = "sender-it-pool"
 
 
@@ -41,7 +43,7 @@ POOL = "sender-it-pool"
 def named(tmp_path_factory):
     """BIND 9 serving the test domains, with TSIG dynamic updates (skips outside CI when named is missing)."""
     try:
-        server = bind.start_bind(zones=(DOMAIN, MANUAL_DOMAIN), workdir=tmp_path_factory.mktemp("named"))
+        server = bind.start_bind(zones=(DOMAIN, MANUAL_DOMAIN, DMARC_DOMAIN), workdir=tmp_path_factory.mktemp("named"))
     except bind.BindUnavailable as exc:
         bind.skip_or_fail(exc)
     yield server
@@ -159,3 +161,50 @@ def test_manual_security_publishes_mx_and_txt_records(dns_simulator, named, play
     second = ok(playbook(SETUP, extra_vars=variables, env=env))
     assert second.changed == []
     assert writes(sim) == []
+
+
+
+def txt_values(named, name):
+    """The TXT values named answers at ``name``, each record's strings joined, sorted."""
+    return sorted("".join(re.findall(r'"((?:[^"\\]|\\.)*)"', text)) for _owner, _type, text in named.query(name, "TXT"))
+
+
+def test_a_dmarc_rollout_publishes_once_and_never_replaces_the_owners_record_unless_told(dns_simulator, named, playbook, tmp_path):
+    # Issue 18, part 2: policy none with reports first, then a stricter policy; an existing policy is the owner's.
+    sim = dns_simulator
+    env = run_env(sim)
+    name = "_dmarc." + DMARC_DOMAIN
+    named.update(add=[{"name": name, "type": "TXT", "value": "v=DMARC1; p=reject"}, {"name": name, "type": "TXT", "value": "other=kept"}])
+    variables = bind_vars(named, tmp_path, DMARC_DOMAIN, sender_setup_link_branding=False, sender_setup_dmarc=True,
+                          sender_setup_dmarc_rua=["dmarc-reports@example.com"], sender_setup_dmarc_aspf="s")
+
+    refused = playbook(SETUP, extra_vars=variables, env=env)
+    assert refused.rc != 0, refused.stdout[-3000:]
+    assert [r["status"] for r in refused.results if r["status"] not in ("ok", "skipped")], refused.stdout[-3000:] + refused.stderr[-3000:]
+    (failed,) = [r for r in refused.results if r["status"] == "failed"]
+    assert "holds a DMARC record already ('v=DMARC1; p=reject')" in failed["result"]["msg"]
+    assert "set sender_setup_dmarc_replace to replace it" in failed["result"]["msg"]
+    assert txt_values(named, name) == ["other=kept", "v=DMARC1; p=reject"]
+
+    first = ok(playbook(SETUP, extra_vars=dict(variables, sender_setup_dmarc_replace=True), env=env))
+    wanted = "v=DMARC1; p=none; rua=mailto:dmarc-reports@example.com; aspf=s"
+    assert txt_values(named, name) == ["other=kept", wanted]
+    (alignment,) = role_results(first, "How DMARC will align for this sender")
+    assert alignment["result"]["msg"].startswith("WARNING: sender_setup_dmarc_aspf=s cannot pass")
+    assert "DKIM aligns (SendGrid signs with d=%s)" % DMARC_DOMAIN in alignment["result"]["msg"]
+    assert "DMARC           %s: %s" % (name, wanted) in summary(first)
+    (check,) = role_results(first, "Check that DNS answers what SendGrid expects")
+    assert [item["status"] for item in check["result"]["records"] if item["name"] == name] == ["found"]
+
+    # Again: nothing to change in SendGrid or in the zone.
+    sim.clear_requests()
+    second = ok(playbook(SETUP, extra_vars=dict(variables, sender_setup_dmarc_replace=True), env=env))
+    assert second.changed == [] and writes(sim) == []
+
+    # Bad input is refused before any request.
+    sim.clear_requests()
+    bad = playbook(SETUP, extra_vars=dict(variables, sender_setup_dmarc_pct=150, sender_setup_dmarc_rua=["not-an-address"]), env=env)
+    assert bad.rc != 0 and api_requests(sim) == []
+    (problem,) = [r for r in bad.results if r["status"] == "failed"]
+    assert "sender_setup_dmarc_pct must be between 0 and 100, got 150" in problem["result"]["msg"]
+    assert "must hold email addresses (name@domain), got mailto:not-an-address" in problem["result"]["msg"]
