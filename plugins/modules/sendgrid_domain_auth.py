@@ -347,6 +347,16 @@ dns_records:
     - {name: em.example.com, type: CNAME, value: u1446440.wl001.sendgrid.net}
     - {name: s1._domainkey.example.com, type: CNAME, value: s1.domainkey.u1446440.wl001.sendgrid.net}
     - {name: s2._domainkey.example.com, type: CNAME, value: s2.domainkey.u1446440.wl001.sendgrid.net}
+dns_records_at_domain:
+  description:
+    - The records of RV(dns_records) whose name is the authenticated domain itself (SendGrid's C(domain_spf) with custom
+      SPF; some answers with automatic security carry an C(spf) record there too).
+    - That name is often the zone apex and holds the domain's own SPF and verification records. Merge these values into
+      what it holds (M(mailops.sendgrid.sendgrid_dns_publish) does); two SPF records at one name make every SPF check fail.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{name: example.com, type: TXT, value: "v=spf1 include:mail.example.com -all"}]
 validation:
   description:
     - The result of the validation this run asked for, with SendGrid's reason for every invalid record.
@@ -684,12 +694,16 @@ class DomainAuth(BrandingResource):
 
     def result(self, obj):
         if obj is None:
-            return {"domain": {}, "dns_records": []}
+            return {"domain": {}, "dns_records": [], "dns_records_at_domain": []}
         domain = self.to_options(obj)
         domain.update((key, obj[key]) for key in ("id", "user_id", "valid", "legacy"))
         if obj.get("subusers") is not None:
             domain["subusers"] = list(obj["subusers"])
-        return {"domain": domain, "dns_records": self.records(obj)}
+        records = self.records(obj)
+        # Records at the bare domain (SendGrid's root SPF with custom SPF, and in some answers with automatic security):
+        # that name usually holds the domain's own SPF and verification records, so they are merged, never added twice.
+        at_domain = [record for record in records if record["name"] == obj["domain"]]
+        return {"domain": domain, "dns_records": records, "dns_records_at_domain": at_domain}
 
 
 def main():

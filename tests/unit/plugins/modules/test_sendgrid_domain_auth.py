@@ -1055,3 +1055,12 @@ def test_check_mode_create_names_the_records_and_leaves_what_sendgrid_assigns_em
 def test_absent_when_already_gone_is_one_read_and_no_change(run):
     result = run(module, {"domain": "example.com", "subdomain": "mail", "state": "absent"}, [listed()], diff=True)
     assert result["changed"] is False and result["domain"] == {} and result["diff"] == {"before": {}, "after": {}}
+
+
+def test_records_at_the_bare_domain_are_marked(run):
+    # Issue 15, item 3: SendGrid's root SPF (custom SPF here; some automatic-security answers carry one too) sits at
+    # the domain itself, which holds the domain's own records: it is listed apart so publishers merge it.
+    result = run(module, {"domain": "example.com", "subdomain": "mail"}, [listed(manual(ips=["192.0.2.1"], custom_spf=True))])
+    assert result["dns_records_at_domain"] == [{"name": "example.com", "type": "TXT", "value": "v=spf1 include:mail.example.com -all"}]
+    plain = run(module, {"domain": "example.com", "subdomain": "em"}, [listed(auto())])
+    assert plain["dns_records_at_domain"] == []
