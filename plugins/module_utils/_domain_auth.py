@@ -12,11 +12,10 @@ Used by sendgrid_domain_auth and sendgrid_domain_auth_info, so that both read Se
 
 from __future__ import annotations
 
-import ipaddress
 import re
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import is_eu_host, normalise_name, object_path
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, dns_record, normalise_dns_records, validate_subdomain
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, dns_record, ip_sort_key, normalise_dns_records, validate_subdomain
 
 DOMAINS = "/v3/whitelabel/domains"
 SELECTOR_RE = re.compile(r"^[a-z0-9]{3}$")
@@ -43,16 +42,9 @@ def validate_selector(value):
     return value
 
 
-def _ip_key(ip):
-    try:
-        return (0, int(ipaddress.ip_address(ip)))
-    except ValueError:
-        return (1, ip)
-
-
 def sorted_ips(ips):
     """IPs (strings or SendGrid's ``{ip: ...}`` objects) without duplicates, in numeric order."""
-    return sorted({ip if isinstance(ip, str) else (ip or {}).get("ip") for ip in ips or ()} - {None}, key=_ip_key)
+    return sorted({ip if isinstance(ip, str) else (ip or {}).get("ip") for ip in ips or ()} - {None}, key=ip_sort_key)
 
 
 def dkim_selector(dns):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, validate_length
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, ip_sort_key, validate_length
 
 IPS_PATH = "/v3/ips"
 POOLS_PATH = "/v3/ips/pools"
@@ -64,7 +64,7 @@ def pool_path(name, *rest):
 def member_ips(values):
     """Member IPs, sorted. Strings in the spec; older answers carry ``{"ip": ...}`` objects."""
     ips = {value if isinstance(value, str) else (value or {}).get("ip") for value in values or ()}
-    return sorted(ip for ip in ips if ip)
+    return sorted((ip for ip in ips if ip), key=ip_sort_key)
 
 
 def read_pool(client, name):

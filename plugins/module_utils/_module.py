@@ -215,6 +215,14 @@ def check_validation_options(params):
 # -- lists (what changes is decided in _plan.py) -------------------------------------------------
 
 
+def ip_sort_key(ip):
+    """The one IP order of the collection: numeric (``.9`` before ``.10`` before ``.100``); anything else after."""
+    try:
+        return (0, int(ipaddress.ip_address(ip)))
+    except ValueError:
+        return (1, str(ip))
+
+
 def missing_items(have, want):
     """Items of ``want`` not in ``have``, in ``want``'s order, without duplicates."""
     have = set(have or ())

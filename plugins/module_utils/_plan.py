@@ -98,6 +98,15 @@ def compute_plan(fields, current, desired, state="present", frozen=None):
     )
 
 
+def members_differ(purge):
+    """A list of members compared the way ``purge_*`` options mean it: without purge a list differs only in a wanted
+    member it lacks (the others are left alone); with purge, in any member."""
+    def differs(have, want):
+        have = set(have or ())
+        return bool(set(want) - have) or (purge and bool(have - set(want)))
+    return differs
+
+
 def differences(current, desired, names):
     """``name (is X, wanted Y), ...``: how the collection names differing fields in every message."""
     return ", ".join("%s (is %r, wanted %r)" % (name, current.get(name), desired.get(name)) for name in names)

@@ -625,11 +625,11 @@ class DomainAuth(BrandingResource):
         holder = first_object(self.client.get(DOMAINS + "/default", not_found_ok=True))
         return from_api(holder) if holder is not None and holder.get("default") else None
 
-    def patch(self, current, fields):
+    def patch(self, current, names):
         self.check_custom_spf(current["automatic_security"])
-        if "default" in fields:
+        if "default" in names:
             self.warn_default_taken(current)
-        body = {name: self.params[name] for name in fields}
+        body = {name: self.params[name] for name in names}
         answer = self.write("PATCH", self.path(current["id"]), body)
         return self.absorb(answer, dict(current, **body))
 

@@ -133,19 +133,12 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
     run_resource,
     validate_ipv4,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import STEP, Field, Plan
+from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import STEP, Field, Plan, members_differ
 
 
 # Only the text can tell "already in the pool" here: a read cannot, because pool reads lag up to 60 seconds behind
 # an add (SendGrid says so). SendGrid documents no wording, so every plausible one is accepted.
 ALREADY_A_MEMBER = ("already", "exists", "duplicate", "assigned to", "is a member", "in use")
-
-
-def members_differ(purge):
-    """Without purge_ips a pool differs only in a wanted IP it lacks; with it, in any IP."""
-    def differs(have, want):
-        return bool(missing_items(have, want)) or (purge and bool(set(have or ()) - set(want)))
-    return differs
 
 
 class IPPool(SendGridResource):

@@ -479,7 +479,7 @@ class LinkBranding(BrandingResource):
     def desired(self):
         return {"default": self.params["default"], "region": self.params["region"]}
 
-    def patch(self, current, fields):
+    def patch(self, current, names):
         # Only the default flag can change in place.
         self.warn_default_taken(current)
         answer = self.write("PATCH", self.path(current["id"]), {"default": self.params["default"]})

@@ -163,7 +163,6 @@ def test_manual_security_publishes_mx_and_txt_records(dns_simulator, named, play
     assert writes(sim) == []
 
 
-
 def txt_values(named, name):
     """The TXT values named answers at ``name``, each record's strings joined, sorted."""
     return sorted("".join(re.findall(r'"((?:[^"\\]|\\.)*)"', text)) for _owner, _type, text in named.query(name, "TXT"))
