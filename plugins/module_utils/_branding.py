@@ -71,10 +71,10 @@ class BrandingResource(SendGridResource):
     ``disassociate`` (one subuser), besides ``SendGridResource``'s methods.
     """
 
-    COLLECTION = None
+    COLLECTION = ""
 
     # The region value of the option that means "not the EU" (domains: global, links: us).
-    NON_EU_REGION = None
+    NON_EU_REGION = ""
 
     def path(self, object_id, *rest):
         return object_path(self.COLLECTION, object_id, *rest)

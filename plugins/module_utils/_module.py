@@ -660,6 +660,10 @@ class SendGridResource:
     NOUN = "object"
     REPLACE_NOTE = ""
 
+    def fields(self):
+        """The plan's fields; ``FIELDS`` unless they depend on the options (``purge_*``)."""
+        return self.FIELDS
+
     def check_input(self):
         """Validate and normalise ``self.params`` before any request; raise ``InputError``."""
 
@@ -720,7 +724,7 @@ class SendGridResource:
         current = self.find()
         before = self.to_options(current) if current is not None else {}
         self.plan = compute_plan(
-            self.FIELDS,
+            self.fields(),
             self.comparable(current) if current is not None else None,
             self.desired(),
             self.params.get("state", "present"),

@@ -158,7 +158,7 @@ class DomainAuth(BrandingResource):
         body = {"domain": params["domain"]}
         automatic = params["automatic_security"]
         body["automatic_security"] = automatic if automatic is not None else base.get("automatic_security", True)
-        carried = ("subdomain", "default", "ips", "custom_dkim_selector", "region")
+        carried: tuple = ("subdomain", "default", "ips", "custom_dkim_selector", "region")
         if not body["automatic_security"]:
             carried += ("custom_spf",)
         for name in ("username", "subdomain", "custom_spf", "default", "ips", "custom_dkim_selector", "region"):

@@ -32,8 +32,8 @@ ALREADY_A_MEMBER = ("already", "exists", "duplicate", "assigned to", "is a membe
 class IPPool(SendGridResource):
     NOUN = "IP pool"
 
-    @property
-    def FIELDS(self):  # noqa: N802 - the plan's fields; purge_ips decides how members compare
+    def fields(self):
+        # purge_ips decides how the members compare.
         return (Field("name", STEP), Field("ips", STEP, differs=members_differ(self.params["purge_ips"])))
 
     def check_input(self):

@@ -87,7 +87,7 @@ class ReverseDns(SendGridResource):
 
     def differing(self, current):
         """The options the task set that ``current`` differs in, and the text that names them."""
-        plan = compute_plan(self.FIELDS, self.comparable(current), self.desired())
+        plan = compute_plan(self.fields(), self.comparable(current), self.desired())
         return plan.changes, differences(self.comparable(current), self.desired(), plan.changes)
 
     # -- writes -------------------------------------------------------------------------
@@ -108,7 +108,7 @@ class ReverseDns(SendGridResource):
     def reread_created(self):
         """After a lost answer: the reverse DNS of the IP if SendGrid created the one the task asks for."""
         obj = self.find()
-        return obj if obj is not None and compute_plan(self.FIELDS, self.comparable(obj), self.desired()).action == Plan.NONE else None
+        return obj if obj is not None and compute_plan(self.fields(), self.comparable(obj), self.desired()).action == Plan.NONE else None
 
     def absorb_created(self, answer):
         if answer is not None:

@@ -115,8 +115,8 @@ SUBUSERS_PATH = "/v3/subusers"
 class SubuserIPs(SendGridResource):
     NOUN = "subuser IP assignment"
 
-    @property
-    def FIELDS(self):  # noqa: N802 - the plan's fields; purge_ips decides how the IPs compare
+    def fields(self):
+        # purge_ips decides how the members compare.
         return (Field("ips", STEP, differs=members_differ(self.params["purge_ips"])),)
 
     def check_input(self):
