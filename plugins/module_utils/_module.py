@@ -409,20 +409,24 @@ class SendGridModule:
     @property
     def client(self):
         if self._client is None:
-            params = self.params
-            try:
-                self._client = SendGridClient(
-                    api_key=params["api_key"],
-                    api_url=api_url_for(params["api_url"], params["data_residency"]),
-                    on_behalf_of=params["on_behalf_of"],
-                    timeout=params["timeout"],
-                    validate_certs=params["validate_certs"],
-                    rate_limit_timeout=params["rate_limit_timeout"],
-                    share_rate_limits=True,
-                )
-            except ValueError as exc:  # checked in __init__ already; the client refuses on its own too
-                raise InputError(str(exc))
+            self._client = self.client_for(self.params["on_behalf_of"])
         return self._client
+
+    def client_for(self, on_behalf_of):
+        """A client with this module's connection options acting for ``on_behalf_of`` (``None``: the key's account)."""
+        params = self.params
+        try:
+            return SendGridClient(
+                api_key=params["api_key"],
+                api_url=api_url_for(params["api_url"], params["data_residency"]),
+                on_behalf_of=on_behalf_of,
+                timeout=params["timeout"],
+                validate_certs=params["validate_certs"],
+                rate_limit_timeout=params["rate_limit_timeout"],
+                share_rate_limits=True,
+            )
+        except ValueError as exc:  # checked in __init__ already; the client refuses on its own too
+            raise InputError(str(exc))
 
     def run(self, work, resource=None):
         """Call ``work()`` and turn the collection's errors into one clean ``fail_json``.

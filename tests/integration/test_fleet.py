@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The fleet path (issue 17): sender_setup_fleet reconciles every sender of the play in one module run that reads
+each account once; the per-host results, the re-run without writes, a failing sender and the audit look as without it."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from tests.integration.test_audit_teardown import AUDIT
+from tests.integration.test_sender_setup import PUBLISHER, SETUP
+
+SENDERS = {"shop": "192.0.2.60", "news": "192.0.2.61", "blog": "192.0.2.62"}
+
+
+def inventory(tmp_path, broken=None):
+    hosts = {}
+    for name, ip in SENDERS.items():
+        hosts[name] = {
+            "sender_setup_domain": "%s.fleet.example.net" % name, "sender_setup_subdomain": "em", "sender_setup_link_subdomain": "links",
+            "sender_setup_ips": [ip if name != broken else "198.51.100.99"], "sender_setup_ip_pool": "pool-" + name,
+            "sender_setup_zone_file": str(tmp_path / ("%s.zone" % name)),
+        }
+    hosts["blog"]["sender_setup_on_behalf_of"] = "blog-sub"
+    path = tmp_path / "fleet.json"
+    common = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable, "sender_setup_fleet": True,
+              "sender_setup_dns_mode": "tasks", "sender_setup_dns_tasks_file": str(PUBLISHER), "sender_setup_dns_check": False,
+              "sender_setup_validate_timeout": 5, "sender_setup_validate_delay": 0.1}
+    path.write_text(json.dumps({"senders": {"hosts": hosts, "vars": common}}))
+    return ["-i", str(path), "-e", "sendgrid_hosts=senders"]
+
+
+def api(simulator):
+    return [r for r in simulator.requests() if r["path"].startswith("/v3/")]
+
+
+def test_the_fleet_sets_up_every_sender_and_its_rerun_reads_each_account_once(simulator, playbook, tmp_path):
+    simulator.add_subusers("blog-sub")
+    simulator.add_ips(list(SENDERS.values()))
+    simulator.add_ips([SENDERS["blog"]], subusers=["blog-sub"])
+    args = inventory(tmp_path)
+    first = playbook(SETUP, args=args)
+    assert first.rc == 0, first.stdout[-4000:]
+    state = simulator.state()
+    assert sorted(d["domain"] for d in state["domains"]) == sorted("%s.fleet.example.net" % n for n in SENDERS)
+    assert all(d["valid"] for d in state["domains"]) and all(link["valid"] for link in state["links"])
+    assert sorted(p["name"] for p in state["pools"]) == sorted("pool-" + n for n in SENDERS)
+    assert [d["account"] for d in state["domains"] if d["domain"].startswith("blog.")] == ["blog-sub"]
+    # One module run for all three, then per-host publishing and validation.
+    assert len([r for r in first.results if r["task"].endswith("The SendGrid objects of every sender of the play, one snapshot per account")]) == 1
+
+    simulator.clear_requests()
+    second = playbook(SETUP, args=args)
+    assert second.rc == 0 and second.changed == [], second.changed
+    assert [r for r in api(simulator) if r["write"]] == []
+    # Two accounts (the parent, blog-sub), each list read once: not once per sender.
+    assert len(api(simulator)) <= 12, [(r["method"], r["path"]) for r in api(simulator)]
+    summary = [r for r in second.results if r["task"].endswith("Summary of the sender")]
+    assert len(summary) == 3
+
+
+def test_a_failing_sender_fails_its_host_only(simulator, playbook, tmp_path):
+    simulator.add_subusers("blog-sub")
+    simulator.add_ips(list(SENDERS.values()))
+    simulator.add_ips([SENDERS["blog"]], subusers=["blog-sub"])
+    run = playbook(SETUP, args=inventory(tmp_path, broken="news"))
+    assert run.rc != 0
+    failed = [(r["host"], r["task"].split(" : ")[-1]) for r in run.results if r["status"] == "failed"]
+    assert failed == [("news", "The failure of this sender (the others go on)")]
+    assert "198.51.100.99" in [r for r in run.results if r["status"] == "failed"][0]["result"]["msg"]
+    assert sorted(d["domain"] for d in simulator.state()["domains"]) == ["blog.fleet.example.net", "shop.fleet.example.net"]
+
+
+def test_the_fleet_audit_reads_and_reports_per_sender(simulator, playbook, tmp_path):
+    simulator.add_subusers("blog-sub")
+    simulator.add_ips(list(SENDERS.values()))
+    simulator.add_ips([SENDERS["blog"]], subusers=["blog-sub"])
+    args = inventory(tmp_path)
+    assert playbook(SETUP, args=args).rc == 0
+    simulator.clear_requests()
+    reports = tmp_path / "reports"
+    audit = playbook(AUDIT, args=args + ["-e", "audit_report_dir=%s" % reports])
+    assert audit.rc == 0, audit.stdout[-3000:]
+    assert [r for r in api(simulator) if r["write"]] == []
+    summary = json.loads((reports / "summary.json").read_text())
+    assert sorted(s["domain"] for s in summary["senders"]) == sorted("%s.fleet.example.net" % n for n in SENDERS)
+    assert summary["drifted"] == [] and summary["with_findings"] == []
