@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""sendgrid_senders (issue 17): many senders, each account's lists read once, the lookups answered from them."""
+
+from __future__ import annotations
+
+from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_senders as module
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.test_sendgrid_domain_auth import auto
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.test_sendgrid_link_branding import link
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.test_sendgrid_reverse_dns import entry
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils import Call, writes
+
+PAGE = {"limit": 500, "offset": 0}
+SENDERS = [
+    {"host": "shop", "domain": "shop.example.com", "subdomain": "em", "link_subdomain": "links", "ips": ["192.0.2.10"], "ip_pool": "shop"},
+    {"host": "news", "domain": "news.example.com", "subdomain": "em", "link_subdomain": "links", "ips": ["192.0.2.11"], "ip_pool": "news"},
+]
+
+
+def account(valid=True):
+    """The whole account as SendGrid lists it: two pools with one IP each, their reverse DNS, domains and links."""
+    ips = [{"ip": "192.0.2.10", "pools": ["shop"], "subusers": []}, {"ip": "192.0.2.11", "pools": ["news"], "subusers": []}]
+    rdns = [entry(ip="192.0.2.10", domain="shop.example.com", record_id=11, valid=valid),
+            entry(ip="192.0.2.11", domain="news.example.com", record_id=12, valid=valid)]
+    domains = [dict(auto(id=1001, domain="shop.example.com"), valid=valid), dict(auto(id=1002, domain="news.example.com"), valid=valid)]
+    links = [link(7, domain="shop.example.com", valid=valid), link(8, domain="news.example.com", valid=valid)]
+    return [
+        Call("GET", "/v3/ips/pools", 200, [{"name": "shop"}, {"name": "news"}]),
+        Call("GET", "/v3/ips", 200, ips, query=PAGE),
+        Call("GET", "/v3/whitelabel/ips", 200, rdns, query=PAGE),
+        Call("GET", "/v3/whitelabel/domains", 200, domains, query=dict(PAGE, exclude_subusers="true")),
+        Call("GET", "/v3/whitelabel/links", 200, links, query={"limit": 3000}),
+    ]
+
+
+def test_two_senders_with_nothing_to_do_read_each_list_once(run):
+    result = run(module, {"senders": SENDERS}, account())
+    assert result["changed"] is False and writes(result) == [] and result["failed_hosts"] == []
+    assert result["accounts"] == ["parent"]
+    shop = result["senders"]["shop"]
+    assert shop["pool"]["pool"] == {"name": "shop", "ips": ["192.0.2.10"]}
+    assert shop["domain"]["domain"]["id"] == 1001 and shop["link"]["link"]["id"] == 7
+    assert shop["reverse_dns"]["192.0.2.10"]["reverse_dns"]["rdns"] == "o1.email.shop.example.com"
+    assert result["senders"]["news"]["domain"]["domain"]["id"] == 1002
+
+
+def test_a_sender_whose_ip_is_not_on_the_account_fails_alone(run):
+    senders = [dict(SENDERS[0]), dict(SENDERS[1], ips=["198.51.100.7"], ip_pool="fresh")]
+    calls = account()[:2] + account()[2:]
+    result = run(module, {"senders": senders}, calls)
+    assert result["failed_hosts"] == ["news"] and writes(result) == []
+    assert "198.51.100.7 is not a dedicated IP" in result["senders"]["news"]["pool"]["msg"]
+    assert result["senders"]["shop"]["domain"]["changed"] is False
+
+
+def test_a_host_given_twice_is_refused_before_any_request(run):
+    result = run(module, {"senders": [SENDERS[0], SENDERS[0]]}, [])
+    assert result["failed"] is True and result["_requests"] == []
+    assert "shop more than once" in result["msg"]
