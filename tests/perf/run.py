@@ -11,6 +11,7 @@ Starts the simulator, runs the four parts below and writes their tables into doc
 2. scale      one lookup in accounts of 3,000 domains, 3,000 links, 1,000 reverse DNS, 100 pools
 3. overhead   a no-change role run against the same tasks calling a trivial built-in module
 4. ratelimit  twenty senders in parallel against a simulator that allows N requests per second
+5. fleet      1 to 500 senders, per-host path against the fleet path (sender_setup_fleet), no-change setup and audit
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ import sys
 import time
 from pathlib import Path
 
-from tests.perf import overhead, ratelimit, scenarios
+from tests.perf import fleet, overhead, ratelimit, scenarios
 from tests.simulator.control import start_simulator
 
 REPO = scenarios.REPO
-SECTIONS = ("budget", "scale", "overhead", "ratelimit")
+SECTIONS = ("budget", "scale", "overhead", "ratelimit", "fleet")
+FLEET_SIZES = (1, 20, 50, 200, 500)
 API_KEY = "SG.perf-key-not-a-secret"
 OVERHEAD_TARGET = 1.3
 RATE_TARGET = 1.5
@@ -596,9 +598,70 @@ def _ratelimit_findings(limited_setup, runs) -> list:
     return findings
 
 
+# -- 5. fleet ------------------------------------------------------------------------------------
+
+
+def section_fleet(sim, ctx) -> str:
+    workdir = ctx.workdir / "fleet"
+    sizes = ctx.fleet_sizes
+    results = fleet.measure(sim, sizes, workdir, log)
+    plot_path = REPO / "docs" / "fleet-benchmark.png"
+    plotted = fleet.plot(results, plot_path)
+    one = results["sizes"].get(1, {})
+    rows = []
+    for senders in sorted(results["sizes"]):
+        for label in ("per-host", "fleet"):
+            runs = results["sizes"][senders].get(label)
+            if not runs:
+                rows.append(["%d" % senders, label, "not measured (over %d senders)" % fleet.PER_HOST_MAX, "", "", "", ""])
+                continue
+            base = one.get(label, {}).get("setup", {}).get("seconds")
+            setup, audit = runs["setup"], runs["audit"]
+            rows.append(["%d" % senders, label, "%d / %d" % (setup["reads"], setup["writes"]), "%.1f s" % setup["seconds"],
+                         "%.1fx" % (setup["seconds"] / base) if base else "", "%d / %d" % (audit["reads"], audit["writes"]), "%.1f s" % audit["seconds"]])
+    first = results["first_time"]
+    lines = [
+        "## 5. Fleet",
+        "",
+        "Measured %s on commit `%s`; %d forks. One inventory host per sender (own domain, IP, pool, reverse DNS, link, all in "
+        "the parent account), `sender_setup_dns_mode: none`, no validation. \"per-host\": the role as it runs by default, each host "
+        "calling the modules; \"fleet\": `sender_setup_fleet: true`, one `sendgrid_senders` run for all hosts. The senders were set "
+        "up before each size; the per-host path is measured up to %d senders." % (
+            time.strftime("%Y-%m-%d %H:%M"), git("rev-parse", "--short", "HEAD") or "unknown", fleet.FORKS, fleet.PER_HOST_MAX),
+        "",
+        table(["senders", "path", "no-change setup: reads / writes", "wall time", "vs 1 sender", "audit: reads / writes", "audit wall time"], rows),
+        "",
+        "First-time setup of %d senders: per host %.1f s (%d reads / %d writes), fleet %.1f s (%d reads / %d writes)." % (
+            fleet.FIRST_TIME, first["per-host"]["seconds"], first["per-host"]["reads"], first["per-host"]["writes"],
+            first["fleet"]["seconds"], first["fleet"]["reads"], first["fleet"]["writes"]),
+        "",
+        "![wall time and requests against senders](fleet-benchmark.png)" if plotted else "_No plot: matplotlib is not installed._",
+    ]
+    ctx.findings["fleet"] = _fleet_findings(results)
+    return "\n".join(lines)
+
+
+def _fleet_findings(results) -> list:
+    sizes = results["sizes"]
+    findings = []
+    one = sizes.get(1, {}).get("fleet", {}).get("setup")
+    for senders, requests_max, seconds_max in ((50, 12, None), (500, 30, 60.0)):
+        run = sizes.get(senders, {}).get("fleet", {}).get("setup")
+        if not run or not one:
+            continue
+        requests = run["reads"] + run["writes"]
+        bound = 3 * one["seconds"] if seconds_max is None else seconds_max
+        met = requests <= requests_max and run["seconds"] <= bound
+        findings.append("**%d senders, no change, fleet: %d requests and %.1f s** (target: at most %d requests and %s) - %s." % (
+            senders, requests, run["seconds"], requests_max,
+            "3x the 1-sender run, %.1f s" % bound if seconds_max is None else "under %.0f s" % seconds_max, "met" if met else "**missed**"))
+    return findings
+
+
 # -- the document --------------------------------------------------------------------------------
 
-RUNNERS = {"budget": section_budget, "scale": section_scale, "overhead": section_overhead, "ratelimit": section_ratelimit}
+RUNNERS = {"budget": section_budget, "scale": section_scale, "overhead": section_overhead, "ratelimit": section_ratelimit,
+           "fleet": section_fleet}
 
 
 class Context:
@@ -611,6 +674,7 @@ class Context:
         self.findings = {}
         self.idle_load = args.idle_load
         self.idle_wait = args.idle_wait
+        self.fleet_sizes = tuple(int(n) for n in args.fleet_sizes.split(",") if n.strip())
 
 
 def _block(name: str, body: str) -> str:
@@ -648,7 +712,8 @@ def render(out: Path, sections: dict, findings: dict, facts: list, command: str)
     ]
     for name in SECTIONS:
         body = sections.get(name) or old.get(name) or "## %s\n\n_Not measured yet: `python -m tests.perf --only %s`._" % (
-            {"budget": "1. Request budget per scenario", "scale": "2. Scale", "overhead": "3. Overhead", "ratelimit": "4. Rate limit"}[name], name)
+            {"budget": "1. Request budget per scenario", "scale": "2. Scale", "overhead": "3. Overhead", "ratelimit": "4. Rate limit",
+             "fleet": "5. Fleet"}[name], name)
         parts += [_block(name, body), ""]
     parts += ["## Findings", ""]
     for name in SECTIONS:
@@ -671,6 +736,7 @@ def main(argv=None) -> int:
     parser.add_argument("--idle-load", type=float, default=None, metavar="LOAD",
                         help="before each timed part, wait until the 1-minute load average is at most LOAD (default: do not wait)")
     parser.add_argument("--idle-wait", type=int, default=600, metavar="SECONDS", help="the longest such wait (default 600)")
+    parser.add_argument("--fleet-sizes", default=",".join(str(n) for n in FLEET_SIZES), help="senders of part 5 (default %(default)s)")
     parser.add_argument("--quick", action="store_true", help="skip the pipelining and strategy-free variants")
     parser.add_argument("--out", default=str(REPO / "docs" / "performance.md"), help="the Markdown file to write (default docs/performance.md)")
     parser.add_argument("--workdir", default=str(REPO / ".build" / "perf"), help="scratch directory (default .build/perf)")

@@ -242,6 +242,8 @@ stage_live_check() {
 }
 
 stage_perf() {
+    # The fleet part plots with matplotlib: a benchmark tool, not a test requirement, so installed here only.
+    "$VENV/bin/python" -c "import matplotlib" 2>/dev/null || "$VENV/bin/pip" install -q matplotlib
     log "perf: python -m tests.perf ${PERF_ARGS:-}"
     # shellcheck disable=SC2086 # PERF_ARGS is a list of words on purpose
     exec "$VENV/bin/python" -m tests.perf ${PERF_ARGS:-}
