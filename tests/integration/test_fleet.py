@@ -88,3 +88,48 @@ def test_the_fleet_audit_reads_and_reports_per_sender(simulator, playbook, tmp_p
     summary = json.loads((reports / "summary.json").read_text())
     assert sorted(s["domain"] for s in summary["senders"]) == sorted("%s.fleet.example.net" % n for n in SENDERS)
     assert summary["drifted"] == [] and summary["with_findings"] == []
+
+
+def test_two_job_slices_at_once_set_up_their_halves_without_conflicts(simulator, tmp_path):
+    # AWX job slicing: each slice is its own play over part of the inventory, run at the same time; each fleet run
+    # reads its own snapshot of the one account. Two ansible-runner jobs with complementary --limit halves.
+    import os
+    import threading
+    from pathlib import Path
+
+    from tests.integration.conftest import collections_path
+    from tests.integration.test_awx_runner import ansible_runner
+
+    if ansible_runner is None:
+        import pytest
+
+        pytest.skip("ansible-runner is not installed (requirements-dev.txt)")
+    simulator.add_subusers("blog-sub")
+    simulator.add_ips(list(SENDERS.values()))
+    simulator.add_ips([SENDERS["blog"]], subusers=["blog-sub"])
+    inventory_args = inventory(tmp_path)
+    jobs, threads = {}, []
+    for ident, limit in (("slice1", "shop"), ("slice2", "news,blog")):
+        root = tmp_path / ident
+        (root / "project").mkdir(parents=True)
+        (root / "project" / "setup.yml").write_text("---\n- name: Slice\n  ansible.builtin.import_playbook: mailops.sendgrid.sender_setup\n")
+
+        def job(ident=ident, limit=limit, root=root):
+            jobs[ident] = ansible_runner.run(
+                private_data_dir=str(root), playbook="setup.yml", inventory=inventory_args[1], limit=limit, quiet=True, ident=ident,
+                extravars={"sendgrid_hosts": "senders"},
+                envvars={"SENDGRID_API_KEY": simulator.api_key, "SENDGRID_API_URL": simulator.base_url, "ANSIBLE_NOCOLOR": "1",
+                         "ANSIBLE_COLLECTIONS_PATH": collections_path(),
+                         "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])},
+            )
+
+        threads.append(threading.Thread(target=job))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(600)
+    assert [jobs[ident].status for ident in ("slice1", "slice2")] == ["successful", "successful"], [jobs[i].stdout.read()[-2000:] for i in jobs]
+    state = simulator.state()
+    assert sorted(d["domain"] for d in state["domains"]) == sorted("%s.fleet.example.net" % n for n in SENDERS)  # no duplicate
+    assert sorted(p["name"] for p in state["pools"]) == sorted("pool-" + n for n in SENDERS)
+    assert len(state["links"]) == 3 and len(state["reverse_dns"]) == 3
