@@ -542,3 +542,14 @@ def test_the_gate_refuses_a_folder_others_could_write(requests_mock, clock, tmp_
     assert client._gate is None
     requests_mock.get(URL + "/v3/ips", json=[])
     assert client.get("/v3/ips") == []
+
+
+def test_the_user_agent_carries_the_version_of_galaxy_yml():
+    # Tied to the release: a version bump in galaxy.yml without the client's constant fails here.
+    from pathlib import Path
+
+    import yaml
+
+    galaxy = yaml.safe_load((Path(__file__).resolve().parents[4] / "galaxy.yml").read_text())
+    assert _api.COLLECTION_VERSION == galaxy["version"]
+    assert _api.USER_AGENT.startswith("mailops.sendgrid/%s " % galaxy["version"])
