@@ -207,7 +207,6 @@ class DedicatedIPs(SendGridResource):
             added = answer["reread"]
         else:
             added = [item.get("ip") for item in answer.get("ips") or () if isinstance(item, dict) and item.get("ip")]
-        self.warn_warmup_alone(added)
         ips = sorted(set(current["ips"]) | set(added), key=ip_sort_key)
         return {"count": len(ips), "ips": ips, "added": sorted(added, key=ip_sort_key)}
 
@@ -238,12 +237,14 @@ class DedicatedIPs(SendGridResource):
             "period": first.get("period") or "period",
         }
 
-    def warn_warmup_alone(self, added):
-        if self.params["warmup"] and added and len(added) == self.params["count"]:
+    def warn_warmup_alone(self, obj):
+        """The warm-up trap: when every IP that counts is warming up (or, bought now with warmup, will be)."""
+        warming = {ip["ip"] for ip in getattr(self, "all_ips", ()) if ip["warmup"]} | (set(obj["added"]) if self.params["warmup"] else set())
+        if obj["ips"] and set(obj["ips"]) <= warming:
             self.warn(
-                "every IP that counts (%s) is new and warming up: a pool of warming IPs only sends SendGrid's warmup "
-                "volume, and a custom SPF record that lists only them limits the sender the same way; keep an IP with a "
-                "reputation in the pool until the warmup ends" % ", ".join(added)
+                "every IP %s (%s) is warming up: a pool of warming IPs only sends SendGrid's warmup volume, and a custom "
+                "SPF record that lists only them limits the sender the same way; keep an IP with a reputation in the pool "
+                "until the warmup ends" % (self.whose(), ", ".join(obj["ips"]))
             )
 
     def whose(self):
@@ -254,6 +255,7 @@ class DedicatedIPs(SendGridResource):
         raise SendGridError("the account's IPs could not be read")
 
     def result(self, obj):
+        self.warn_warmup_alone(obj)
         purchase = getattr(self, "purchase", None) or {"count": 0, "remaining": None, "price_per_ip": None, "period": None}
         return {"ips": list(obj["ips"]), "added": list(obj["added"]), "purchase": purchase}
 

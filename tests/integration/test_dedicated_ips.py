@@ -83,3 +83,18 @@ def test_assigning_ips_to_a_subuser_is_idempotent(simulator, playbook):
     assert second["changed"] is False and writes(simulator) == []
     assert len([r for r in simulator.requests() if r["path"].startswith("/v3/")]) == 1
     assert simulator.violations() == []
+
+
+def test_the_audit_warns_when_the_subusers_ips_are_all_warming_up(simulator, playbook, tmp_path):
+    import json
+
+    from tests.integration.test_audit_teardown import AUDIT
+
+    simulator.add_subusers(SUBUSER)
+    simulator.add_ips(["192.0.2.70"], subusers=[SUBUSER], warmup=True)
+    reports = tmp_path / "reports"
+    audit = playbook(AUDIT, extra_vars=purchase_vars(tmp_path, sender_setup_ip_count=1, audit_report_dir=str(reports)))
+    assert audit.rc == 0, audit.stdout[-3000:]
+    report = json.loads((reports / "sender-it.example.net.json").read_text())
+    assert [w for w in report["warnings"] if "192.0.2.70) is warming up" in w]
+    assert "is warming up" in (reports / "sender-it.example.net.md").read_text()

@@ -96,3 +96,18 @@ def test_a_count_below_one_is_refused_before_any_request(run, count):
     result = run(module, {"count": count}, [])
     assert result["failed"] is True and result["_requests"] == []
     assert "count must be 1 or more" in result["msg"]
+
+
+def test_every_ip_warming_up_is_said_in_a_warning(run, monkeypatch):
+    # Issue 20, the warm-up trap: the subuser's only IPs are warming up, so its pool sends the warmup volume only.
+    from ansible.module_utils import basic
+
+    seen = []
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, message, **kwargs: seen.append(message))
+    run(module, {"count": 1, "subusers": ["acme"]}, [listed(ip("192.0.2.10", ["acme"], warmup=True), ip("192.0.2.11"))])
+    assert seen == ["every IP assigned to acme (192.0.2.10) is warming up: a pool of warming IPs only sends SendGrid's warmup "
+                    "volume, and a custom SPF record that lists only them limits the sender the same way; keep an IP with a "
+                    "reputation in the pool until the warmup ends"]
+    seen.clear()
+    run(module, {"count": 1}, [listed(ip("192.0.2.10", warmup=True), ip("192.0.2.11"))])
+    assert seen == []
