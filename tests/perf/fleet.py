@@ -5,7 +5,8 @@
 """Part 5 of the benchmark, "fleet" (issue 17): senders by the number, the per-host path against the fleet path.
 
 One inventory host per sender (the documented pattern), each with its own domain, IP, reverse DNS and link, ten
-senders to an IP pool (SendGrid allows 100 pools per account), all in the parent account. For each size: the senders are set up once, then ``playbooks/sender_setup.yml`` (no change)
+senders to an IP pool (SendGrid allows 100 pools per account), all in the parent account. For each size: the
+senders are set up once, then ``playbooks/sender_setup.yml`` (no change)
 and ``playbooks/audit.yml`` run with ``sender_setup_fleet`` off (per host) and on (one module run for all), counting
 requests and wall time; and the first-time setup of ``FIRST_TIME`` senders on both paths. The per-host path is measured
 up to ``PER_HOST_MAX`` senders (past that it takes many minutes per run on 2 cores; its requests grow by the same

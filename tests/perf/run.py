@@ -624,7 +624,8 @@ def section_fleet(sim, ctx) -> str:
         "## 5. Fleet",
         "",
         "Measured %s on commit `%s`; %d forks. One inventory host per sender (own domain, IP, reverse DNS, link; ten senders "
-        "to a pool, as SendGrid allows 100 pools per account; all in the parent account), `sender_setup_dns_mode: none`, no validation. \"per-host\": the role as it runs by default, each host "
+        "to a pool, as SendGrid allows 100 pools per account; all in the parent account), `sender_setup_dns_mode: none`, "
+        "no validation. \"per-host\": the role as it runs by default, each host "
         "calling the modules; \"fleet\": `sender_setup_fleet: true`, one `sendgrid_senders` run for all hosts. The senders were set "
         "up before each size; the per-host path is measured up to %d senders." % (
             time.strftime("%Y-%m-%d %H:%M"), git("rev-parse", "--short", "HEAD") or "unknown", fleet.FORKS, fleet.PER_HOST_MAX),
