@@ -8,6 +8,9 @@ reverse DNS; sendgrid_subuser_ips assigns existing IPs idempotently."""
 
 from __future__ import annotations
 
+import json
+
+from tests.integration.test_audit_teardown import AUDIT
 from tests.integration.test_sender_setup import SETUP, ok, sender_objects, sender_vars
 
 SUBUSER = "client-acme"
@@ -86,10 +89,6 @@ def test_assigning_ips_to_a_subuser_is_idempotent(simulator, playbook):
 
 
 def test_the_audit_warns_when_the_subusers_ips_are_all_warming_up(simulator, playbook, tmp_path):
-    import json
-
-    from tests.integration.test_audit_teardown import AUDIT
-
     simulator.add_subusers(SUBUSER)
     simulator.add_ips(["192.0.2.70"], subusers=[SUBUSER], warmup=True)
     reports = tmp_path / "reports"
@@ -98,3 +97,16 @@ def test_the_audit_warns_when_the_subusers_ips_are_all_warming_up(simulator, pla
     report = json.loads((reports / "sender-it.example.net.json").read_text())
     assert [w for w in report["warnings"] if "192.0.2.70) is warming up" in w]
     assert "is warming up" in (reports / "sender-it.example.net.md").read_text()
+
+
+def test_the_role_assigns_the_senders_ips_to_its_subuser_once(simulator, playbook, tmp_path):
+    simulator.add_subusers(SUBUSER)
+    simulator.add_ips(["192.0.2.80", "192.0.2.81"], subusers=[])
+    variables = sender_vars(tmp_path, sender_setup_ips=["192.0.2.80", "192.0.2.81"], sender_setup_on_behalf_of=SUBUSER,
+                            sender_setup_assign_ips=True, sender_setup_link_branding=False)
+    ok(playbook(SETUP, extra_vars=variables))
+    assert sorted(ip["ip"] for ip in simulator.state()["ips"] if SUBUSER in ip["subusers"]) == ["192.0.2.80", "192.0.2.81"]
+    assert sorted(r["ip"] for r in sender_objects(simulator)["reverse_dns"]) == ["192.0.2.80", "192.0.2.81"]
+    simulator.clear_requests()
+    again = ok(playbook(SETUP, extra_vars=variables))
+    assert again.changed == [] and writes(simulator) == []

@@ -4,8 +4,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import requests
+import yaml
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils import _api
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import (
@@ -546,10 +549,6 @@ def test_the_gate_refuses_a_folder_others_could_write(requests_mock, clock, tmp_
 
 def test_the_user_agent_carries_the_version_of_galaxy_yml():
     # Tied to the release: a version bump in galaxy.yml without the client's constant fails here.
-    from pathlib import Path
-
-    import yaml
-
     galaxy = yaml.safe_load((Path(__file__).resolve().parents[4] / "galaxy.yml").read_text())
     assert _api.COLLECTION_VERSION == galaxy["version"]
     assert _api.USER_AGENT.startswith("mailops.sendgrid/%s " % galaxy["version"])

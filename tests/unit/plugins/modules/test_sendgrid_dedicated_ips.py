@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import pytest
+from ansible.module_utils import basic
 
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_dedicated_ips as module
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils import Call, writes
@@ -100,8 +101,6 @@ def test_a_count_below_one_is_refused_before_any_request(run, count):
 
 def test_every_ip_warming_up_is_said_in_a_warning(run, monkeypatch):
     # Issue 20, the warm-up trap: the subuser's only IPs are warming up, so its pool sends the warmup volume only.
-    from ansible.module_utils import basic
-
     seen = []
     monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, message, **kwargs: seen.append(message))
     run(module, {"count": 1, "subusers": ["acme"]}, [listed(ip("192.0.2.10", ["acme"], warmup=True), ip("192.0.2.11"))])
