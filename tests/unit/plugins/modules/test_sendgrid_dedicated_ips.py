@@ -89,7 +89,7 @@ def test_a_lost_purchase_answer_is_learned_by_reading_never_by_buying_again(run)
         ],
     )
     assert result["changed"] is True and result["added"] == ["192.0.2.11"]
-    assert [c for c in writes(result)] == [("POST", IPS)]
+    assert writes(result) == [("POST", IPS)]
 
 
 @pytest.mark.parametrize("count", [0, -1])
