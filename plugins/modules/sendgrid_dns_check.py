@@ -151,7 +151,7 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-unreachable:
+nameserver_unreachable:
   description:
     - Set when a query got no answer within O(timeout) seconds. The nameservers are then taken as unreachable and the
       remaining queries are not sent (a dead nameserver would cost the timeout once per record); their records have
@@ -382,7 +382,8 @@ def main():
     result = dict(changed=False, ok=ok, records=results, summary=summary, nameservers=lookup.nameservers, port=lookup.port, pending=pending)
     if lookup.unreachable is not None:
         # One timeout, then no more queries: the finding says so, and so does a warning (the wait is not silent).
-        result["unreachable"] = lookup.unreachable
+        # Not "unreachable": Ansible reads that result key as an unreachable host.
+        result["nameserver_unreachable"] = lookup.unreachable
         module.warn("%s; the other %d quer%s not sent and their records are reported as errors. Check nameservers and port"
                     % (lookup.unreachable, lookup.skipped, "y was" if lookup.skipped == 1 else "ies were"))
     if params["fail_on_mismatch"] and not ok:
