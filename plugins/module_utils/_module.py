@@ -373,6 +373,8 @@ class SendGridModule:
             self.ansible.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         self.params = self.ansible.params
         self._client = None
+        # Every client this run made (the fleet module makes one per account): their waits are reported together.
+        self._clients: list = []
         api_key = self.params.get("api_key")
         if isinstance(api_key, str) and len(api_key.strip()) >= 4 and api_key.strip() != api_key:
             # no_log hides the value as given; a key given with a line break is used (and could be quoted)
@@ -390,12 +392,16 @@ class SendGridModule:
     # A wait for SendGrid's rate limit this long or longer is said in a warning: the task looks hung otherwise.
     LONG_WAIT = 5.0
 
+    def rate_limit_totals(self):
+        """(seconds waited, answers 429) over every client of this run."""
+        return (sum(client.rate_limit_waited for client in self._clients), sum(client.rate_limit_answers for client in self._clients))
+
     def report_waits(self):
-        client = self._client
-        if client is not None and client.rate_limit_waited >= self.LONG_WAIT:
+        waited, answers = self.rate_limit_totals()
+        if waited >= self.LONG_WAIT:
             self.ansible.warn(
                 "waited %.0f s in total for SendGrid's rate limit (%d answers 429); many parallel tasks share one limit: "
-                "fewer forks, throttle, or a larger rate_limit_timeout if runs fail" % (client.rate_limit_waited, client.rate_limit_answers)
+                "fewer forks, throttle, or a larger rate_limit_timeout if runs fail" % (waited, answers)
             )
 
     @property
@@ -416,7 +422,7 @@ class SendGridModule:
         """A client with this module's connection options acting for ``on_behalf_of`` (``None``: the key's account)."""
         params = self.params
         try:
-            return SendGridClient(
+            client = SendGridClient(
                 api_key=params["api_key"],
                 api_url=api_url_for(params["api_url"], params["data_residency"]),
                 on_behalf_of=on_behalf_of,
@@ -425,6 +431,8 @@ class SendGridModule:
                 rate_limit_timeout=params["rate_limit_timeout"],
                 share_rate_limits=True,
             )
+            self._clients.append(client)
+            return client
         except ValueError as exc:  # checked in __init__ already; the client refuses on its own too
             raise InputError(str(exc))
 
@@ -466,10 +474,10 @@ class SendGridModule:
                 path=path,
                 status=status,
             )
-        client = self._client
-        if client is not None and client.rate_limit_waited > 0:
+        waited, answers = self.rate_limit_totals()
+        if waited > 0:
             # Time is never lost silently: how long SendGrid's rate limit held this task, and how many 429s it drew.
-            result["rate_limit"] = {"waited": round(client.rate_limit_waited, 1), "answers_429": client.rate_limit_answers}
+            result["rate_limit"] = {"waited": round(waited, 1), "answers_429": answers}
         self.ansible.exit_json(**result)
 
 

@@ -59,3 +59,15 @@ def test_a_host_given_twice_is_refused_before_any_request(run):
     result = run(module, {"senders": [SENDERS[0], SENDERS[0]]}, [])
     assert result["failed"] is True and result["_requests"] == []
     assert "shop more than once" in result["msg"]
+
+
+def test_a_rate_limit_wait_in_a_subusers_account_is_reported(run):
+    # The fleet makes one client per account: the waits of every one of them are the task's waits.
+    sender = {"host": "sub", "domain": "shop.example.com", "subdomain": "em", "link_branding": False, "on_behalf_of": "acme"}
+    too_many = {"errors": [{"field": None, "message": "too many requests"}]}
+    domains = Call("GET", "/v3/whitelabel/domains", 200, [dict(auto(id=1001, domain="shop.example.com"), valid=True)],
+                   query=dict(PAGE, exclude_subusers="true"))
+    calls = [Call("GET", "/v3/whitelabel/domains", 429, too_many, query=dict(PAGE, exclude_subusers="true"), headers={"Retry-After": "6"}), domains]
+    result = run(module, {"senders": [sender]}, calls)
+    assert result["accounts"] == ["parent", "acme"] and result["senders"]["sub"]["domain"]["changed"] is False
+    assert result["rate_limit"] == {"waited": 6.0, "answers_429": 1}
