@@ -468,7 +468,8 @@ class SendGridClient:
                     asked_until = self._clock() + wait
                     waited, until = self._take_turn(gate, method, path, response)
                     # The wait for the gate counts towards this 429's wait, unless another fork was told a later reset.
-                    wait = until - self._clock() if until > asked_until else max(0.0, wait - waited)
+                    # Either may have passed by the time the turn came (then nothing is left to wait).
+                    wait = max(0.0, until - self._clock() if until > asked_until else wait - waited)
                     self._waited_until = self._clock() + wait
                     gate.note_429(self._waited_until)
                 refused_why = None
@@ -485,7 +486,8 @@ class SendGridClient:
                         method, path, status, self._messages(response), raw=self._redact(response.text[:200]),
                         note=refused_why + "; raise rate_limit_timeout or run fewer requests at once (throttle, forks)",
                     )
-                self._sleep(wait)
+                if wait > 0:
+                    self._sleep(wait)
                 self.rate_limit_waited += wait
                 continue
             if status in RETRYABLE_STATUSES and retry_safe and retries < self.max_retries:

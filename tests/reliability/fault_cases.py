@@ -354,7 +354,7 @@ def _check(condition, message):
 SCENARIOS = [
     # sendgrid_ip_pool
     Scenario(POOL, "pool_create", {"name": "tx", "ips": [IP_A]},
-             [op("GET", "/v3/ips/pools/{name}", "read"), op("POST", "/v3/ips/pools", "create"),
+             [op("GET", "/v3/ips/pools/{name}", "read"), op("GET", "/v3/ips", "read"), op("POST", "/v3/ips/pools", "create"),
               op("POST", "/v3/ips/pools/{name}/ips", "retry_post")],
              check_state=lambda s: _check(pools(s) == [("parent", "tx", (IP_A,))], pools(s))),
     Scenario(POOL, "pool_update", {"name": "old", "new_name": "new", "ips": [IP_A], "purge_ips": True},

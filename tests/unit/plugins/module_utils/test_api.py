@@ -520,6 +520,36 @@ def test_a_fork_waiting_for_the_gate_sends_nothing_and_stops_at_rate_limit_timeo
     holder.release()
 
 
+def test_a_reset_another_fork_already_waited_out_while_this_one_waited_for_the_gate_is_not_waited_again(requests_mock, clock, tmp_path):
+    """Found by tests/reliability/test_concurrency.py in CI: the wait was the other fork's reset minus now, which is
+    negative once the turn came after that reset, and time.sleep refused it ("sleep length must be non-negative")."""
+    from ansible_collections.mailops.sendgrid.plugins.module_utils._rate_gate import RateGate
+
+    # The holder's clock runs ahead, so its note does not engage the gate before this fork's first request: this fork
+    # draws its own 429 (reset in 1 s) and then waits for the holder's turn, which ends 10 s later.
+    holder = RateGate(URL, KEY, clock.sleep, lambda: NOW + 1000, lambda: 0.0, str(tmp_path / "gate"))
+    holder.acquire(0)
+    holder.note_429(NOW + 5)  # the holder was told a later reset than this fork, but one before this fork's turn
+
+    def sleep(seconds):
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        clock.sleep(seconds)
+        if holder.held:
+            clock.now += 10
+            holder.release()
+
+    client = SendGridClient(
+        KEY, URL, sleep=sleep, clock=clock.time, random_fraction=lambda: 0.0,
+        share_rate_limits=True, rate_gate_directory=str(tmp_path / "gate"),
+    )
+    requests_mock.get(URL + "/v3/ips", [{"status_code": 429, "json": TOO_MANY, "headers": {"X-RateLimit-Reset": str(int(NOW) + 1)}}, {"json": []}])
+    assert client.get("/v3/ips") == []
+    assert requests_mock.call_count == 2
+    # Only the gate's poll was slept: the reset had passed when the turn came.
+    assert clock.sleeps == [0.05]
+
+
 def test_the_gate_is_per_key_and_url(requests_mock, clock, tmp_path):
     from ansible_collections.mailops.sendgrid.plugins.module_utils._rate_gate import RateGate
 
