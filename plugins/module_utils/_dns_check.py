@@ -240,6 +240,9 @@ def split_pending(records):
     for item in records or ():
         if isinstance(item, dict) and "value" in item and item["value"] is None and item.get("name"):
             pending.append({"name": item["name"], "type": item.get("type"), "value": None})
+        elif isinstance(item, dict) and item.get("value") is not None and not isinstance(item["value"], str):
+            # The option is raw (so that a null stays null): anything else given is taken as its text.
+            known.append(dict(item, value=str(item["value"])))
         else:
             known.append(item)
     return known, pending

@@ -67,7 +67,9 @@ def dns_argument_spec(record_types):
         options=dict(
             name=dict(type="str", required=True),
             type=dict(type="str", required=True, choices=list(record_types)),
-            value=dict(type="str", required=True),
+            # raw, not str: ansible-core turns a null into "" for a str option, and null is how check mode of a create
+            # says "SendGrid assigns this value" (split_pending); a given value is made a string there.
+            value=dict(type="raw", required=True),
         ),
     )
     return spec

@@ -55,7 +55,7 @@ options:
           - For V(TXT) the whole text. A value written as quoted strings (V("v=spf1 " "-all")) means those strings joined.
           - V(null) is a value SendGrid has not assigned yet (check mode of a create); such a record is not checked and is
             listed in RV(pending).
-        type: str
+        type: raw
         required: true
   nameservers:
     description:

@@ -68,12 +68,23 @@ options:
           - The value (a CNAME or MX target, an address, the whole text of a TXT record).
           - V(null) is a value SendGrid has not assigned yet (check mode of a create); such a record is left out and
             listed in RV(pending).
-        type: str
+        type: raw
         required: true
   server:
-    description: The IP address or host name of the zone's primary nameserver, which reads and updates go to.
+    description:
+      - The IP address or host name of the zone's primary nameserver, which reads and updates go to.
+      - Required unless O(current_record_sets) is set.
     type: str
-    required: true
+  current_record_sets:
+    description:
+      - What the zone holds now, read from a DNS provider's API instead of from O(server), as record sets with
+        C(name), C(type), C(values) (and C(ttl)); for example the Route 53 record sets of
+        M(amazon.aws.route53_info) through the filter P(mailops.sendgrid.from_route53#filter).
+      - Only with O(publish=false), without O(server). The plan (RV(changes)) is then for the provider's own module to
+        apply; the role's V(route53) publisher does that.
+      - Record sets outside the names of O(records) are not looked at.
+    type: list
+    elements: dict
   port:
     description: Its port.
     type: int
@@ -82,6 +93,7 @@ options:
     description:
       - The zone the records belong to. When not set, the zone of each record is found from the SOA records the
         server holds (a sender V(mail.example.co.uk) in the zone V(example.co.uk)).
+      - With O(current_record_sets), the zone those record sets are from (RV(zones)); required then.
     type: str
   key_name:
     description: The name of the TSIG key that signs the update. Without it the update is not signed.
@@ -216,7 +228,7 @@ conflicts:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_merge import PlanConflict, diff, plan, record_sets
+from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_merge import PlanConflict, diff, is_spf, normalise_name, normalise_value, plan, record_sets
 from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_check import DNSPYTHON_IMPORT_ERROR, HAS_DNSPYTHON, split_pending
 from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_zone import ZoneError, ZoneServer
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import dns_argument_spec
@@ -225,7 +237,8 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._module import dn
 def argument_spec():
     spec = dns_argument_spec(["A", "CNAME", "MX", "TXT"])
     spec.update(
-        server=dict(type="str", required=True),
+        server=dict(type="str"),
+        current_record_sets=dict(type="list", elements="dict"),
         port=dict(type="int", default=53),
         zone=dict(type="str"),
         key_name=dict(type="str", no_log=False),
@@ -241,17 +254,62 @@ def argument_spec():
     return spec
 
 
+def read_from_sets(record_sets):
+    """``read(name)`` and ``spf_record(name)`` over record sets given by the user, checked before they are used."""
+    zone: dict = {}
+    for index, item in enumerate(record_sets):
+        values = item.get("values") if isinstance(item, dict) else None
+        if not isinstance(item, dict) or not item.get("name") or not item.get("type") or not isinstance(values, list):
+            raise ZoneError("current_record_sets[%d] must have name, type and a list of values, got %r" % (index, item))
+        rtype = str(item["type"]).upper()
+        here = zone.setdefault(normalise_name(item["name"]), {}).setdefault(rtype, [])
+        for value in values:
+            value = normalise_value(rtype, str(value)) if rtype in ("A", "CNAME", "MX", "TXT") else str(value)
+            if value not in here:
+                here.append(value)
+
+    def read(name):
+        return {rtype: list(values) for rtype, values in zone.get(normalise_name(name), {}).items()}
+
+    def spf_record(name):
+        spf = [value for value in zone.get(normalise_name(name), {}).get("TXT", []) if is_spf(value)]
+        return spf[0] if len(spf) == 1 else None
+
+    return read, spf_record
+
+
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True, required_together=[("key_name", "key_secret")])
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        supports_check_mode=True,
+        required_together=[("key_name", "key_secret")],
+        required_one_of=[("server", "current_record_sets")],
+        mutually_exclusive=[("server", "current_record_sets")],
+        required_by={"current_record_sets": "zone"},
+    )
     if not HAS_DNSPYTHON:
         module.fail_json(msg=missing_required_lib("dnspython"), exception=str(DNSPYTHON_IMPORT_ERROR))
     params = module.params
+    if params["current_record_sets"] is not None and params["publish"]:
+        module.fail_json(msg="current_record_sets plans only: set publish=false and apply the changes with the DNS provider's "
+                             "module (the sender_setup role's route53 publisher does), or give server instead", changed=False)
+    server = None
     try:
-        server = ZoneServer.from_params(params)
         wanted, pending = split_pending(params["records"])
-        records = server.check_records(wanted)
-        zones = server.zones_of(sorted({record["name"] for record in records}), params["zone"])
-        changes = plan(records, server.read, params["replace_conflicts"], resolve_spf=server.spf_record, replace_dmarc=params["replace_dmarc"])
+        records = ZoneServer.check_records(wanted)
+        names = sorted({record["name"] for record in records})
+        if params["current_record_sets"] is not None:
+            read, spf_record = read_from_sets(params["current_record_sets"])
+            zone = normalise_name(params["zone"])
+            outside = [name for name in names if name != zone and not name.endswith("." + zone)]
+            if outside:
+                raise ZoneError("%s %s not in the zone %s (zone)" % (", ".join(outside), "is" if len(outside) == 1 else "are", zone))
+            zones = {name: zone for name in names}
+        else:
+            server = ZoneServer.from_params(params)
+            read, spf_record = server.read, server.spf_record
+            zones = server.zones_of(names, params["zone"])
+        changes = plan(records, read, params["replace_conflicts"], resolve_spf=spf_record, replace_dmarc=params["replace_dmarc"])
     except PlanConflict as exc:
         module.fail_json(msg=str(exc), changed=False, conflicts=exc.conflicts)
     except ZoneError as exc:

@@ -14,33 +14,22 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
 
+from tests.tools import community_collections
+
 REPO = Path(__file__).resolve().parents[2]
 PLAYBOOK = REPO / "docs" / "awx" / "setup_awx.yml"
-# The community package whose wheel carries awx.awx (ansible 12 goes with ansible-core 2.19).
-ANSIBLE_PACKAGE = "ansible==12.3.0"
-CACHE = REPO / ".build" / "cache" / "awx"
 
 
 @pytest.fixture(scope="module")
 def awx_collections():
-    target = CACHE / "collections"
-    if not (target / "ansible_collections" / "awx" / "awx" / "MANIFEST.json").exists():
-        CACHE.mkdir(parents=True, exist_ok=True)
-        wheels = sorted(CACHE.glob("ansible-*.whl"))
-        if not wheels:
-            proc = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", ANSIBLE_PACKAGE, "-d", str(CACHE)],
-                                  capture_output=True, text=True, timeout=600, check=False)
-            wheels = sorted(CACHE.glob("ansible-*.whl"))
-            if proc.returncode != 0 or not wheels:
-                pytest.skip("awx.awx is not available: pip download %s failed: %s" % (ANSIBLE_PACKAGE, (proc.stderr or proc.stdout)[-300:]))
-        with zipfile.ZipFile(str(wheels[-1])) as wheel:
-            wheel.extractall(str(target), [name for name in wheel.namelist() if name.startswith("ansible_collections/awx/awx/")])
-    return target
+    try:
+        return community_collections.ensure("awx.awx")
+    except community_collections.Unavailable as exc:
+        pytest.skip("awx.awx is not available: %s" % exc)
 
 
 def _env(collections):
