@@ -218,6 +218,9 @@ def test_the_role_ends_with_a_sender_ready_for_bulk_mail(zones, role_simulator, 
     }
     env = {"SENDGRID_API_URL": sim.base_url, "SENDGRID_API_KEY": sim.api_key}
     run = ok(playbook(SETUP, extra_vars=variables, env=env))
+    # The sender is not a zone apex: nsupdate found the zone example.com from the SOA records, for every name.
+    (publish,) = role_results(run, "Publish the records into the zone with a dynamic update (merged with what is there)")
+    assert set(publish["result"]["zones"].values()) == {"example.com"} and "em." + ROLE_DOMAIN in publish["result"]["zones"]
     (result,) = role_results(run, "Check the sender's readiness for bulk mail (Gmail, Yahoo, Microsoft)")
     readiness = result["result"]
     assert readiness["ready"] is True and readiness["findings"] == [], readiness["findings"]
