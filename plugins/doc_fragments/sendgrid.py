@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # The connection options every module shares (plugins/module_utils/_module.py).
+    # The connection options every module shares (plugins/module_utils/_argspec.py).
     DOCUMENTATION = r"""
 options:
   api_key:

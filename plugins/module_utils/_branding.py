@@ -18,15 +18,14 @@ import re
 from urllib.parse import quote
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import api_url_for
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, SendGridResource, has_id, missing_items, serves_eu_only
+from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import missing_items
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import has_id, SendGridResource
+from ansible_collections.mailops.sendgrid.plugins.module_utils._records import normalise_name
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import serves_eu_only
 
 # An ``eu`` (or ``eu1``...) label in a SendGrid host name: SendGrid says EU-pinned objects point at such hosts.
 EU_LABEL_RE = re.compile(r"(^|[.:\s])eu\d*\.([a-z0-9-]+\.)*sendgrid\.net")
-
-
-def normalise_name(value):
-    """A DNS name as the modules compare it: lower case, without surrounding blanks and the trailing dot."""
-    return (value or "").strip().rstrip(".").lower()
 
 
 def is_eu_host(value):

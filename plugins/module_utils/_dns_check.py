@@ -33,6 +33,8 @@ import ipaddress
 import re
 from typing import Optional
 
+from ansible_collections.mailops.sendgrid.plugins.module_utils._records import normalise_name
+
 try:
     import dns.exception
     import dns.name
@@ -95,10 +97,6 @@ class Answer:
 
     def __repr__(self):
         return "Answer(%s, %r, zone=%r, error=%r)" % (self.rcode, self.records, self.zone, self.error)
-
-
-def normalise_name(name):
-    return str(name or "").strip().rstrip(".").lower()
 
 
 def txt_text(value):

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 
 # The one DNS-name normaliser of the DNS modules (lower case, no blanks, no trailing dot).
-from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_check import normalise_name
+from ansible_collections.mailops.sendgrid.plugins.module_utils._records import normalise_name
 
 SPF_LOOKUP_LIMIT = 10
 # Mechanisms and modifiers that cost a DNS lookup (RFC 7208 section 4.6.4).

@@ -34,7 +34,8 @@ try:
 except ImportError:  # pragma: no cover - _dns_check.HAS_DNSPYTHON says so, and the module fails with missing_required_lib
     pass
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_merge import OTHER_TYPES, is_spf, normalise_name, normalise_value
+from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_merge import OTHER_TYPES, is_spf, normalise_value
+from ansible_collections.mailops.sendgrid.plugins.module_utils._records import normalise_name
 
 
 class ZoneError(Exception):

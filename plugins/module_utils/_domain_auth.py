@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import is_eu_host, normalise_name, object_path
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, dns_record, ip_sort_key, normalise_dns_records, validate_subdomain
+from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import is_eu_host
+from ansible_collections.mailops.sendgrid.plugins.module_utils._records import normalise_name
+from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import sorted_ips
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._records import dns_record, normalise_dns_records
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_subdomain
 
 DOMAINS = "/v3/whitelabel/domains"
 SELECTOR_RE = re.compile(r"^[a-z0-9]{3}$")
-
-
-def domain_path(domain_id, *rest):
-    return object_path(DOMAINS, domain_id, *rest)
 
 
 def validate_relative_subdomain(value, domain):
@@ -40,11 +40,6 @@ def validate_selector(value):
     if not isinstance(value, str) or not SELECTOR_RE.match(value):
         raise InputError("custom_dkim_selector must be exactly three lowercase letters or digits, got %r" % (value,))
     return value
-
-
-def sorted_ips(ips):
-    """IPs (strings or SendGrid's ``{ip: ...}`` objects) without duplicates, in numeric order."""
-    return sorted({ip if isinstance(ip, str) else (ip or {}).get("ip") for ip in ips or ()} - {None}, key=ip_sort_key)
 
 
 def dkim_selector(dns):

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import SendGridError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._domain_auth import DOMAINS
-from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, POOLS_PATH, member_ips
+from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import sorted_ips
+from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, POOLS_PATH
 from ansible_collections.mailops.sendgrid.plugins.module_utils._link_branding import LINKS
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._resource_domain_auth import DomainAuth
 from ansible_collections.mailops.sendgrid.plugins.module_utils._resource_domain_auth import argument_spec as domain_auth_spec
 from ansible_collections.mailops.sendgrid.plugins.module_utils._resource_ip_pool import IPPool
@@ -93,7 +94,7 @@ class AccountSnapshot:
                 return None
             raise SendGridError("IP pool %r does not exist" % name, status=404)
         members = [item.get("ip") for item in self.paginate(IPS_PATH, limit=500) if isinstance(item, dict) and name in (item.get("pools") or ())]
-        return {"pool_name": name, "ips": member_ips(members)}
+        return {"pool_name": name, "ips": sorted_ips(members)}
 
     # -- writes ----------------------------------------------------------------------------------
 

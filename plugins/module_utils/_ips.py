@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, ip_sort_key, validate_length
+from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import sorted_ips
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_length
 
 IPS_PATH = "/v3/ips"
 POOLS_PATH = "/v3/ips/pools"
@@ -61,13 +63,7 @@ def pool_path(name, *rest):
     return "/".join((POOLS_PATH, quote(name, safe="")) + rest)
 
 
-def member_ips(values):
-    """Member IPs, sorted. Strings in the spec; older answers carry ``{"ip": ...}`` objects."""
-    ips = {value if isinstance(value, str) else (value or {}).get("ip") for value in values or ()}
-    return sorted((ip for ip in ips if ip), key=ip_sort_key)
-
-
 def read_pool(client, name):
     """The pool ``{name, ips}`` (the options of sendgrid_ip_pool), or ``None`` when there is no such pool."""
     pool = client.get(pool_path(name), not_found_ok=True, expect=dict)
-    return None if pool is None else {"name": pool.get("pool_name") or name, "ips": member_ips(pool.get("ips"))}
+    return None if pool is None else {"name": pool.get("pool_name") or name, "ips": sorted_ips(pool.get("ips"))}

@@ -12,8 +12,9 @@ Used by sendgrid_link_branding and sendgrid_link_branding_info, so that both rea
 
 from __future__ import annotations
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import is_eu_host, normalise_name, object_path
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import normalise_dns_records
+from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import is_eu_host, object_path
+from ansible_collections.mailops.sendgrid.plugins.module_utils._records import normalise_name
+from ansible_collections.mailops.sendgrid.plugins.module_utils._records import normalise_dns_records
 
 LINKS = "/v3/whitelabel/links"
 # The list takes only ``limit``. SendGrid allows at most 3000 branded links per user, so one request

@@ -8,20 +8,19 @@ PRIVATE: this module is internal to the mailops.sendgrid collection. It is not a
 change in any release without notice. Do not import it from other collections.
 
 Every module is a thin file: an argument spec, its documentation, and a ``SendGridResource``
-subclass. This file owns what they share: the connection options, input validation, the resource base
-that computes one plan (``_plan.py``) from current and desired and applies it, check mode (writes go
-through ``SendGridResource.write``), diffs, DNS record normalisation and the validation wait loop.
+subclass. This file owns the runner they share: ``SendGridModule`` (the AnsibleModule with the connection
+options, the client and one error handler) and ``SendGridResource`` (the base that computes one plan with
+``_plan.py`` from current and desired and applies it; check mode, since writes go through
+``SendGridResource.write``; diffs). What it builds on lives by concern: ``_argspec.py`` (shared options),
+``_errors.py``, ``_validators.py`` (input checks), ``_compare.py``, ``_records.py`` (DNS records) and
+``_validation.py`` (SendGrid's validation and the wait loop).
 """
 
 from __future__ import annotations
 
-import ipaddress
-import math
-import re
 import time
-from urllib.parse import urlsplit
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import (
     APIError,
@@ -29,330 +28,24 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._api import (
     NetworkError,
     REQUESTS_IMPORT_ERROR,
     SendGridClient,
-    EU_API_URL,
-    GLOBAL_API_URL,
     SendGridError,
     UnexpectedAnswer,
     api_url_for,
-    header_value_problem,
 )
+from ansible_collections.mailops.sendgrid.plugins.module_utils._argspec import sendgrid_argument_spec
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import Conflict, InputError, ValidationFailed
 from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import Plan, compute_plan, differences
-
-
-def sendgrid_argument_spec():
-    """The connection options, identical in every module (so ``module_defaults`` groups work)."""
-    return dict(
-        # Not required=True: a missing key is refused by check_connection_options, with a message that names the
-        # environment variable too.
-        api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["SENDGRID_API_KEY"])),
-        api_url=dict(type="str", fallback=(env_fallback, ["SENDGRID_API_URL"])),
-        data_residency=dict(type="str", default="global", choices=["global", "eu"], fallback=(env_fallback, ["SENDGRID_DATA_RESIDENCY"])),
-        on_behalf_of=dict(type="str"),
-        timeout=dict(type="float", default=30),
-        validate_certs=dict(type="bool", default=True),
-        rate_limit_timeout=dict(type="float", default=300),
-    )
-
-
-def dns_argument_spec(record_types):
-    """The DNS modules' spec: the connection options, ignored (module_defaults for the action group passes them to every
-    member) with ``timeout`` the DNS timeout (default 5 s), and ``records`` as the modules' ``dns_records`` results hold
-    them (``{name, type, value}``, ``type`` one of ``record_types``)."""
-    spec = sendgrid_argument_spec()
-    spec["timeout"] = dict(spec["timeout"], default=5)
-    spec["records"] = dict(
-        type="list",
-        elements="dict",
-        required=True,
-        options=dict(
-            name=dict(type="str", required=True),
-            type=dict(type="str", required=True, choices=list(record_types)),
-            # raw, not str: ansible-core turns a null into "" for a str option, and null is how check mode of a create
-            # says "SendGrid assigns this value" (split_pending); a given value is made a string there.
-            value=dict(type="raw", required=True),
-        ),
-    )
-    return spec
-
-
-def validation_argument_spec():
-    """``validate``/``validate_timeout``/``validate_delay``/``validate_failure``, shared by the branding modules."""
-    return dict(
-        validate=dict(type="bool", default=False),
-        validate_timeout=dict(type="float", default=0),
-        validate_delay=dict(type="float", default=10),
-        validate_failure=dict(type="str", default="fail", choices=["fail", "warn"]),
-    )
-
-
-class InputError(Exception):
-    """Bad module input, found before any request was sent."""
-
-
-class Conflict(SendGridError):
-    """The object differs in what SendGrid cannot change in place, and the task did not allow a replace."""
-
-
-class ValidationFailed(SendGridError):
-    """SendGrid still says the DNS records are not valid when ``validate_timeout`` ran out."""
-
-
-# -- input validation -------------------------------------------------------------------------
-
-_LABEL_RE = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-
-
-def validate_ipv4(value, option):
-    """Return the IPv4 address in canonical form, or raise naming the option."""
-    if not isinstance(value, str) or not value.strip():
-        raise InputError("%s must be an IPv4 address, got %r" % (option, value))
-    try:
-        address = ipaddress.IPv4Address(value.strip())
-    except ValueError:
-        raise InputError("%s must be an IPv4 address, got %r" % (option, value))
-    return str(address)
-
-
-# What input validation changed and the user should know, said as warnings by the runner (internationalized names).
-NOTES: list = []
-
-
-def validate_domain(value, option, allow_single_label=False):
-    """Return the DNS name lower-cased without a trailing dot, or raise naming the option.
-
-    An internationalized name (``bücher.example``) is converted to its ASCII form (``xn--bcher-kva.example``) with
-    Python's standard ``idna`` codec, as SendGrid and DNS need it; a warning says so.
-    """
-    if not isinstance(value, str) or not value.strip():
-        raise InputError("%s must be a DNS name, got %r" % (option, value))
-    name = value.strip().lower()
-    if not name.isascii():
-        try:
-            ascii_name = name.rstrip(".").encode("idna").decode("ascii")
-        except UnicodeError as exc:
-            raise InputError("%s is not a valid internationalized DNS name: %r (%s)" % (option, value, exc))
-        NOTES.append("%s %r is an internationalized name: used in its ASCII form %s, as DNS and SendGrid need it" % (option, value, ascii_name))
-        name = ascii_name
-    if name.endswith("."):
-        name = name[:-1]
-    if len(name) > 253:
-        raise InputError("%s must be at most 253 characters long, got %d" % (option, len(name)))
-    labels = name.split(".")
-    if not allow_single_label and len(labels) < 2:
-        raise InputError("%s must be a fully qualified DNS name such as example.com, got %r" % (option, value))
-    for label in labels:
-        if len(label) > 63:
-            raise InputError("%s has a label longer than 63 characters: %r" % (option, label))
-        if not _LABEL_RE.match(label):
-            raise InputError("%s is not a valid DNS name: %r (label %r)" % (option, value, label))
-    return name
-
-
-def validate_subdomain(value, option):
-    """A subdomain may have dots (``mail.eu``) but is not a fully qualified name."""
-    return validate_domain(value, option, allow_single_label=True)
-
-
-def validate_username(value, option, must="be a username"):
-    """A subuser's username (no blanks inside), or raise naming the option."""
-    if not isinstance(value, str) or not value.strip() or any(c.isspace() for c in value.strip()):
-        raise InputError("%s must %s without spaces, got %r" % (option, must, value))
-    return value.strip()
-
-
-# Deliberately loose: SendGrid decides what it accepts; this only catches what cannot be an address at all.
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-
-
-def validate_email(value, option):
-    """An email address (stripped), or raise naming the option."""
-    address = value.strip() if isinstance(value, str) else ""
-    if not _EMAIL_RE.match(address):
-        raise InputError("%s must be an email address such as dns-team@example.com, got %r" % (option, value))
-    return address
-
-
-def validate_length(value, option, maximum, minimum=1):
-    if value is None or not (minimum <= len(value) <= maximum):
-        raise InputError("%s must be %d to %d characters long, got %d" % (option, minimum, maximum, len(value or "")))
-    return value
-
-
-# validate_delay below this would send SendGrid validation requests as fast as it answers (0 sent ~490 a second).
-MIN_VALIDATE_DELAY = 0.1
-# Upper bounds for the time options: far beyond any sensible value, low enough to catch a unit mistake
-# (milliseconds given as seconds).
-MAX_TIMEOUT = 3600.0
-MAX_WAIT = 86400.0
-
-
-def check_number(params, option, minimum, maximum, above_minimum=False):
-    """A finite number within ``[minimum, maximum]`` (``(minimum, maximum]`` with ``above_minimum``), or raise naming the option.
-
-    Ansible's ``float`` type lets ``nan`` and ``inf`` through, and every comparison with NaN is false: a
-    NaN timeout would never end a loop.
-    """
-    value = params.get(option)
-    if value is None:
-        return
-    if not math.isfinite(value):
-        raise InputError("%s must be a finite number of seconds, got %s" % (option, value))
-    if value < minimum or (above_minimum and value == minimum) or value > maximum:
-        raise InputError(
-            "%s must be %s %s and at most %s seconds, got %s"
-            % (option, "more than" if above_minimum else "at least", _number(minimum), _number(maximum), _number(value))
-        )
-
-
-def _number(value):
-    return "%d" % value if float(value).is_integer() else "%s" % value
-
-
-def check_validation_options(params):
-    """The options of ``validation_argument_spec()``, when the module has them."""
-    check_number(params, "validate_timeout", 0, MAX_WAIT)
-    check_number(params, "validate_delay", MIN_VALIDATE_DELAY, MAX_WAIT)
-
-
-# -- lists (what changes is decided in _plan.py) -------------------------------------------------
-
-
-def ip_sort_key(ip):
-    """The one IP order of the collection: numeric (``.9`` before ``.10`` before ``.100``); anything else after."""
-    try:
-        return (0, int(ipaddress.ip_address(ip)))
-    except ValueError:
-        return (1, str(ip))
-
-
-def missing_items(have, want):
-    """Items of ``want`` not in ``have``, in ``want``'s order, without duplicates."""
-    have = set(have or ())
-    seen = set()
-    result = []
-    for item in want or ():
-        if item not in have and item not in seen:
-            result.append(item)
-            seen.add(item)
-    return result
-
-
-# -- DNS records --------------------------------------------------------------------------------
-
-
-def normalise_dns_records(dns):
-    """SendGrid's ``dns`` mapping (``{key: {type, host, data, valid}}``) as ``[{name, type, value}]``.
-
-    ``name`` is fully qualified without the trailing dot, ``type`` upper case. The order is the
-    API's key order, so it is stable between runs.
-    """
-    records = []
-    for record in (dns or {}).values():
-        if not isinstance(record, dict) or not record.get("host"):
-            continue
-        records.append(dns_record(record["host"], record.get("type"), record.get("data")))
-    return records
-
-
-def dns_record(name, record_type, value):
-    return {
-        "name": (name or "").rstrip(".").lower(),
-        "type": (record_type or "").upper(),
-        "value": value or "",
-    }
-
-
-# -- validation -------------------------------------------------------------------------------
-
-
-def normalise_validation(response):
-    """A validate answer as ``{valid, results: {record: {valid, reason}}}``."""
-    results = {}
-    for key, item in ((response or {}).get("validation_results") or {}).items():
-        if isinstance(item, dict):
-            results[key] = {"valid": bool(item.get("valid")), "reason": item.get("reason")}
-    return {"valid": bool((response or {}).get("valid")), "results": results}
-
-
-def invalid_reasons(validation):
-    return ["%s: %s" % (key, item.get("reason") or "not valid") for key, item in sorted(validation["results"].items()) if not item["valid"]]
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validation import invalid_reasons, normalise_validation, wait_for_validation
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import (
+    NOTES,
+    raw_params,
+    check_connection_options,
+    check_string_options,
+    check_validation_options,
+)
 
 
 # -- the runner ---------------------------------------------------------------------------------
-
-
-def _raw_params():
-    """The task's arguments as Ansible passed them, before its type conversions (``{}`` if unavailable)."""
-    try:
-        from ansible.module_utils.basic import _load_params  # pylint: disable=import-outside-toplevel
-
-        raw = _load_params()
-    except Exception:  # pylint: disable=broad-exception-caught
-        return {}
-    return raw if isinstance(raw, dict) else {}
-
-
-def check_string_options(spec, raw):
-    """Ansible turns a list or a mapping given to a ``str`` option into its Python text: refuse it instead."""
-    for name, option in spec.items():
-        value = raw.get(name)
-        if option.get("type", "str") == "str" and isinstance(value, (list, dict)):
-            raise InputError("%s must be a string, got a %s: %r" % (name, "list" if isinstance(value, list) else "mapping", value))
-        if option.get("type") == "list" and option.get("elements") == "str" and isinstance(value, list):
-            for item in value:
-                if isinstance(item, (list, dict)):
-                    raise InputError("%s must be a list of strings, got an item that is a %s: %r" % (name, type(item).__name__, item))
-
-
-def check_connection_options(params):
-    """The connection options, checked before any request (Ansible only checks their types)."""
-    api_key = params.get("api_key")
-    if api_key is None:
-        raise InputError(
-            "api_key is not set: give the api_key option (for example through module_defaults for "
-            "group/mailops.sendgrid.sendgrid) or the SENDGRID_API_KEY environment variable (the AWX credential type sets it)"
-        )
-    if api_key is not None and not api_key.strip():
-        raise InputError("api_key is empty: set it, or the SENDGRID_API_KEY environment variable, to a SendGrid API key")
-    if api_key is not None:
-        # Never the value, in no form: only what is wrong with it.
-        problem = header_value_problem(api_key.strip())
-        if problem:
-            raise InputError(
-                "api_key %s (blanks and line breaks around it are ignored): it is not a SendGrid API key; "
-                "check the api_key option or the SENDGRID_API_KEY environment variable" % problem
-            )
-    api_url = params.get("api_url")
-    if api_url is not None and not api_url.strip():
-        # An empty SENDGRID_API_URL (an AWX credential whose optional URL was left empty) means "not set".
-        params["api_url"] = api_url = None
-    if api_url is not None:
-        parts = urlsplit(api_url.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise InputError(
-                "api_url must be an http:// or https:// URL such as https://api.sendgrid.com, got %r "
-                "(omit it, and SENDGRID_API_URL, to use data_residency)" % api_url
-            )
-    if api_url is not None and params.get("data_residency") == "eu" and urlsplit(api_url.strip()).hostname == urlsplit(GLOBAL_API_URL).hostname:
-        raise InputError(
-            "data_residency=eu with api_url %s (SENDGRID_API_URL): EU accounts are served by %s only. Drop api_url "
-            "(and SENDGRID_API_URL) to let data_residency choose, or set data_residency=global" % (api_url, EU_API_URL)
-        )
-    on_behalf_of = params.get("on_behalf_of")
-    if on_behalf_of is not None and not on_behalf_of.strip():
-        raise InputError("on_behalf_of is empty: give a subuser's username or 'account-id <id>', or omit it for the account of the key")
-    if on_behalf_of is not None:
-        problem = header_value_problem(on_behalf_of.strip(), spaces=True)
-        if problem:
-            raise InputError("on_behalf_of %s, got %r: give a subuser's username or 'account-id <id>'" % (problem, on_behalf_of))
-    check_number(params, "timeout", 0, MAX_TIMEOUT, above_minimum=True)
-    check_number(params, "rate_limit_timeout", 0, MAX_WAIT)
-
-
-def serves_eu_only(params):
-    """True when the module talks to SendGrid's EU host, which serves EU subusers only."""
-    url = api_url_for(params.get("api_url"), params.get("data_residency"))
-    return urlsplit(url.strip()).hostname == urlsplit(EU_API_URL).hostname
 
 
 class SendGridModule:
@@ -383,7 +76,7 @@ class SendGridModule:
             # without it, so that form is hidden too.
             self.ansible.no_log_values.add(api_key.strip())
         try:
-            check_string_options(spec, _raw_params())
+            check_string_options(spec, raw_params())
             check_connection_options(self.params)
             if parent_account_only and self.params.get("on_behalf_of"):
                 endpoints, hint = parent_account_only if isinstance(parent_account_only, tuple) else (parent_account_only, "")
@@ -805,18 +498,3 @@ def run_info(argument_spec, gather, **kwargs):
     module.run(lambda: dict(gather(module), changed=False))
 
 
-def wait_for_validation(validate_once, timeout, delay, sleep=None, clock=None):
-    """Call ``validate_once()`` until it answers valid or ``timeout`` seconds pass.
-
-    Returns ``(validation, attempts)`` where ``validation`` is the last normalised answer.
-    """
-    sleep = sleep or time.sleep
-    clock = clock or time.time
-    deadline = clock() + max(timeout or 0, 0)
-    attempts = 0
-    while True:
-        validation = validate_once()
-        attempts += 1
-        if validation["valid"] or clock() + delay > deadline:
-            return validation, attempts
-        sleep(delay)

@@ -16,7 +16,8 @@ import binascii
 import ipaddress
 import re
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_check import NOERROR, NXDOMAIN, normalise_name, txt_text
+from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_check import NOERROR, NXDOMAIN, txt_text
+from ansible_collections.mailops.sendgrid.plugins.module_utils._records import normalise_name
 from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_merge import SPF_LOOKUP_LIMIT, is_dmarc, is_spf, spf_lookups
 
 PASS = "pass"

@@ -26,18 +26,13 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._domain_auth impo
     list_domains,
     predict,
     predict_records,
-    sorted_ips,
     validate_relative_subdomain,
     validate_selector,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
-    InputError,
-    missing_items,
-    validate_domain,
-    validate_ipv4,
-    validate_username,
-    validation_argument_spec,
-)
+from ansible_collections.mailops.sendgrid.plugins.module_utils._argspec import validation_argument_spec
+from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import missing_items, sorted_ips
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_domain, validate_ipv4, validate_username
 from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import REPLACE, STEP, Field, Plan
 
 OPTIONS = ("domain", "subdomain", "username", "automatic_security", "custom_spf", "default", "ips", "custom_dkim_selector", "region")

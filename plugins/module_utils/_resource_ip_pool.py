@@ -15,12 +15,10 @@ from __future__ import annotations
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, SendGridError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, POOLS_PATH, list_ips, pool_path, read_pool, validate_pool_name
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
-    InputError,
-    SendGridResource,
-    missing_items,
-    validate_ipv4,
-)
+from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import missing_items
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import SendGridResource
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_ipv4
 from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import STEP, Field, Plan, members_differ
 
 

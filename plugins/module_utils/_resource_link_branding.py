@@ -26,13 +26,9 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._link_branding im
     list_links,
     predict,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
-    InputError,
-    validate_domain,
-    validate_subdomain,
-    validation_argument_spec,
-    validate_username,
-)
+from ansible_collections.mailops.sendgrid.plugins.module_utils._argspec import validation_argument_spec
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_domain, validate_subdomain, validate_username
 from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import REPLACE, Field
 
 SUBUSER_LINK = LINKS + "/subuser"

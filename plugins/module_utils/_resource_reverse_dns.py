@@ -16,16 +16,10 @@ from __future__ import annotations
 import re
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import SendGridError
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
-    Conflict,
-    SendGridResource,
-    ValidationFailed,
-    has_id,
-    validate_domain,
-    validate_ipv4,
-    validation_argument_spec,
-    validate_subdomain,
-)
+from ansible_collections.mailops.sendgrid.plugins.module_utils._argspec import validation_argument_spec
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import Conflict, ValidationFailed
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import has_id, SendGridResource
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_domain, validate_ipv4, validate_subdomain
 from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import REPLACE, Field, Plan, compute_plan, differences
 from ansible_collections.mailops.sendgrid.plugins.module_utils._reverse_dns import (
     RDNS_PATH,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import dns_record, normalise_dns_records
+from ansible_collections.mailops.sendgrid.plugins.module_utils._records import dns_record, normalise_dns_records
 
 RDNS_PATH = "/v3/whitelabel/ips"
 # The keys of a reverse DNS in results (the normalised object also carries ``a_record``).

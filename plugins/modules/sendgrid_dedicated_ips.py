@@ -139,14 +139,10 @@ rate_limit:
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import SendGridError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, list_ips, normalise_ip
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
-    InputError,
-    SendGridModule,
-    SendGridResource,
-    ip_sort_key,
-    run_resource,
-    validate_username,
-)
+from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import ip_sort_key
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_resource, SendGridModule, SendGridResource
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_username
 from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import STEP, Field
 
 REMAINING_PATH = IPS_PATH + "/remaining"

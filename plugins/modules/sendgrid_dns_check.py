@@ -324,7 +324,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_check import
     normalise_expected,
     split_pending,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import dns_argument_spec
+from ansible_collections.mailops.sendgrid.plugins.module_utils._argspec import dns_argument_spec
 
 RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT"]
 

@@ -115,7 +115,9 @@ rate_limit:
 """
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import SendGridError
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, SendGridModule, refused, validate_email
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import refused, SendGridModule
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_email
 
 DNS_EMAIL = "/v3/whitelabel/dns/email"
 

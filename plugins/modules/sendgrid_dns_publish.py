@@ -228,10 +228,11 @@ conflicts:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_merge import PlanConflict, diff, is_spf, normalise_name, normalise_value, plan, record_sets
+from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_merge import PlanConflict, diff, is_spf, normalise_value, plan, record_sets
+from ansible_collections.mailops.sendgrid.plugins.module_utils._records import normalise_name
 from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_check import DNSPYTHON_IMPORT_ERROR, HAS_DNSPYTHON, split_pending
 from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_zone import ZoneError, ZoneServer
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import dns_argument_spec
+from ansible_collections.mailops.sendgrid.plugins.module_utils._argspec import dns_argument_spec
 
 
 def argument_spec():

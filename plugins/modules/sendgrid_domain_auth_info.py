@@ -192,7 +192,8 @@ rate_limit:
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import first_object
 from ansible_collections.mailops.sendgrid.plugins.module_utils._domain_auth import DOMAINS, from_api, list_domains
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_info, validate_domain, validate_username
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_info
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_domain, validate_username
 
 
 def item(entry):

@@ -139,12 +139,8 @@ from urllib.parse import quote
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import SendGridError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, normalise_ip
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
-    SendGridModule,
-    SendGridResource,
-    run_resource,
-    validate_ipv4,
-)
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_resource, SendGridModule, SendGridResource
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_ipv4
 from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import STEP, Field
 
 

@@ -164,7 +164,9 @@ rate_limit:
 """
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, list_ips, normalise_ip
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, run_info, validate_ipv4, validate_username
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_info
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_ipv4, validate_username
 
 
 def normalise_remaining(answer):

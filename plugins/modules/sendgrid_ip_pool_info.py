@@ -95,7 +95,8 @@ rate_limit:
       sample: 2
 """
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import POOLS_PATH, list_ips, member_ips, read_pool, validate_pool_name
+from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import sorted_ips
+from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import POOLS_PATH, list_ips, read_pool, validate_pool_name
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_info
 
 
@@ -110,7 +111,7 @@ def all_pools(client):
         for pool in item.get("pools") or ():
             if pool in members:
                 members[pool].add(item["ip"])
-    return [{"name": name, "ips": member_ips(members[name])} for name in sorted(set(names))]
+    return [{"name": name, "ips": sorted_ips(members[name])} for name in sorted(set(names))]
 
 
 def gather(module):

@@ -168,7 +168,9 @@ rate_limit:
 """
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._link_branding import LINKS, dns_records, from_api, link_path, list_links
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, run_info, validate_domain, validate_subdomain
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_info
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_domain, validate_subdomain
 
 # The keys of an item of ``links``: the options of sendgrid_link_branding first.
 ITEM_KEYS = ("domain", "subdomain", "default", "region", "id", "valid", "legacy", "username", "user_id")

@@ -213,7 +213,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_check import
     DNSPythonLookup,
     validate_name,
 )
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import sendgrid_argument_spec
+from ansible_collections.mailops.sendgrid.plugins.module_utils._argspec import sendgrid_argument_spec
 from ansible_collections.mailops.sendgrid.plugins.module_utils._readiness import Readiness
 
 

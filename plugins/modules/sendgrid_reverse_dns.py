@@ -276,7 +276,7 @@ rate_limit:
       sample: 2
 """
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import SendGridModule, run_resource
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_resource, SendGridModule
 from ansible_collections.mailops.sendgrid.plugins.module_utils._resource_reverse_dns import ReverseDns, argument_spec
 
 

@@ -163,7 +163,8 @@ rate_limit:
       sample: 2
 """
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_info, validate_domain, validate_ipv4
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_info
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_domain, validate_ipv4
 from ansible_collections.mailops.sendgrid.plugins.module_utils._reverse_dns import dns_records_of, list_by_ip, public, to_object
 
 

@@ -206,7 +206,8 @@ rate_limit:
 """
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._fleet import AccountSnapshot, run_sender
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, SendGridModule
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import SendGridModule
 
 SENDER_OPTIONS = dict(
     host=dict(type="str", required=True),

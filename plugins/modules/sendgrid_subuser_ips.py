@@ -98,15 +98,10 @@ rate_limit:
 from urllib.parse import quote
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, list_ips
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
-    InputError,
-    SendGridModule,
-    SendGridResource,
-    ip_sort_key,
-    run_resource,
-    validate_ipv4,
-    validate_username,
-)
+from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import ip_sort_key
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_resource, SendGridModule, SendGridResource
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_ipv4, validate_username
 from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import STEP, Field, members_differ
 
 SUBUSERS_PATH = "/v3/subusers"

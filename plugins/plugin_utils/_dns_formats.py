@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.mailops.sendgrid.plugins.module_utils._records import normalise_name
+
 _QUOTED_RE = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _ESCAPE_RE = re.compile(r"\\([0-7]{3}|.)")
 TXT_STRING_MAX = 255
@@ -43,7 +45,7 @@ def quote_txt(text):
 
 def _name(value):
     # Route 53 writes "*" as \052 and other special characters as octal escapes.
-    return _unescape(str(value or "")).strip().rstrip(".").lower()
+    return normalise_name(_unescape(str(value or "")))
 
 
 def _field(item, snake, camel):

@@ -445,7 +445,7 @@ def section_overhead(sim, ctx) -> str:
         "",
         "What could be cut: `import requests` costs %.0f ms in a process that has already imported `AnsibleModule`; "
         "`ansible.module_utils.urls`, the dependency-free alternative, costs %.0f ms there (plus its compile from the zip "
-        "on every run). `email.utils` and `ipaddress` (imported by `_api.py` and `_module.py`) are already imported "
+        "on every run). `email.utils` and `ipaddress` (imported by `_api.py` and `_validators.py`) are already imported "
         "by `requests` and `AnsibleModule`, so importing them lazily would save nothing; this collection's own code is "
         "the first column above." % (requests_ms, urls_ms),
     ]

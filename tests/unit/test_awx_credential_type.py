@@ -19,7 +19,8 @@ import pytest
 import yaml
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import api_url_for
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, check_connection_options
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import check_connection_options
 
 CREDENTIAL_TYPE = Path(__file__).resolve().parents[2] / "docs" / "awx" / "credential_type.yml"
 

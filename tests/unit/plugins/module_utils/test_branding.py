@@ -10,8 +10,8 @@ import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils import _domain_auth, _link_branding
 from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import describe, first_object, is_eu_host, object_path
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import validate_username
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_username
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
 
 
 @pytest.mark.parametrize(

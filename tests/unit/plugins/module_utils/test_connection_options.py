@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import InputError, check_connection_options, check_string_options
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import check_connection_options, check_string_options
 from ansible_collections.mailops.sendgrid.plugins.modules import (
     sendgrid_domain_auth_info,
     sendgrid_ip,

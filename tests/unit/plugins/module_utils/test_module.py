@@ -6,17 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import (
-    InputError,
-    missing_items,
-    normalise_dns_records,
-    normalise_validation,
-    validate_domain,
-    validate_ipv4,
-    validate_length,
-    validate_subdomain,
-    wait_for_validation,
-)
+from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import missing_items
+from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._records import normalise_dns_records
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validation import normalise_validation, wait_for_validation
+from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_domain, validate_ipv4, validate_length, validate_subdomain
 
 
 @pytest.mark.parametrize("value", ["256.1.1.1", "1.2.3", "::1", "2001:db8::1", "", " ", "1.2.3.4.5", "a.b.c.d", None, 12])
@@ -107,10 +101,10 @@ def test_wait_for_validation_respects_timeout():
 
 
 def test_an_internationalized_domain_is_used_in_its_ascii_form_with_a_note():
-    from ansible_collections.mailops.sendgrid.plugins.module_utils import _module
+    from ansible_collections.mailops.sendgrid.plugins.module_utils import _validators
 
-    del _module.NOTES[:]
-    assert _module.validate_domain("Bücher.Example", "domain") == "xn--bcher-kva.example"
-    assert _module.NOTES == ["domain 'Bücher.Example' is an internationalized name: used in its ASCII form xn--bcher-kva.example, "
+    del _validators.NOTES[:]
+    assert _validators.validate_domain("Bücher.Example", "domain") == "xn--bcher-kva.example"
+    assert _validators.NOTES == ["domain 'Bücher.Example' is an internationalized name: used in its ASCII form xn--bcher-kva.example, "
                              "as DNS and SendGrid need it"]
-    del _module.NOTES[:]
+    del _validators.NOTES[:]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, NetworkError
-from ansible_collections.mailops.sendgrid.plugins.module_utils._module import SendGridResource, refused
+from ansible_collections.mailops.sendgrid.plugins.module_utils._module import refused, SendGridResource
 
 
 def unreadable(status=201):
