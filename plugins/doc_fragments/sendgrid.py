@@ -175,6 +175,10 @@ options:
       - Ignored, see O(api_key).
 requirements:
   - dnspython >= 2.0 (on the host that runs the module)
+notes:
+  - This module sends no request to SendGrid. It accepts the connection options of the collection only so that
+    C(module_defaults) for the action group C(mailops.sendgrid.sendgrid) also apply to it; it ignores them
+    (O(timeout) excepted, which is the DNS timeout here).
 """
 
     # Information modules: read only.

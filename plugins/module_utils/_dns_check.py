@@ -30,6 +30,7 @@ answers and names the usual mistakes:
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from typing import Optional
 
@@ -226,6 +227,22 @@ def parse_mx(value):
     if len(parts) == 1:
         return None, normalise_name(parts[0])
     return None, None
+
+
+def check_resolver_options(params):
+    """``nameservers`` (IP addresses), ``port`` and ``timeout`` of the DNS modules that ask resolvers, checked before
+    any query; the nameservers in canonical form."""
+    nameservers = []
+    for server in params["nameservers"] or ():
+        try:
+            nameservers.append(str(ipaddress.ip_address(str(server).strip())))
+        except ValueError:
+            raise CheckInputError("nameservers must hold IP addresses, got %r" % (server,))
+    if not 1 <= params["port"] <= 65535:
+        raise CheckInputError("port must be between 1 and 65535, got %d" % params["port"])
+    if not math.isfinite(params["timeout"]) or not 0 < params["timeout"] <= 3600:
+        raise CheckInputError("timeout must be a finite number of seconds, more than 0 and at most 3600, got %s" % params["timeout"])
+    return nameservers
 
 
 def split_pending(records):

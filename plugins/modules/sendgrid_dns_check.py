@@ -17,9 +17,6 @@ description:
   - Asks the nameservers of O(nameservers) (for example the zone's authoritative servers, to skip caches)
     or, when O(nameservers) is not set, the resolvers of the host that runs the module.
   - Besides missing records and wrong values, it names the usual mistakes, see RV(records[].problem).
-  - This module sends no request to SendGrid. It accepts the connection options of the collection only so that
-    C(module_defaults) for the action group C(mailops.sendgrid.sendgrid) also apply to it; it ignores them
-    (O(timeout) excepted, which is the DNS timeout here).
 author:
   - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
@@ -310,8 +307,6 @@ port:
   sample: 53
 """
 
-import ipaddress
-import math
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -321,6 +316,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_check import
     CheckInputError,
     Checker,
     DNSPythonLookup,
+    check_resolver_options,
     normalise_expected,
     split_pending,
 )
@@ -343,17 +339,7 @@ def check_input(params):
     """Validate the options before any DNS query; return the normalised records and nameservers."""
     wanted, pending = split_pending(params["records"])
     records = [normalise_expected(item, index) for index, item in enumerate(wanted)]
-    nameservers = []
-    for server in params["nameservers"] or ():
-        try:
-            nameservers.append(str(ipaddress.ip_address(str(server).strip())))
-        except ValueError:
-            raise CheckInputError("nameservers must hold IP addresses, got %r" % (server,))
-    if not 1 <= params["port"] <= 65535:
-        raise CheckInputError("port must be between 1 and 65535, got %d" % params["port"])
-    if not math.isfinite(params["timeout"]) or not 0 < params["timeout"] <= 3600:
-        raise CheckInputError("timeout must be a finite number of seconds, more than 0 and at most 3600, got %s" % params["timeout"])
-    return records, nameservers, pending
+    return records, check_resolver_options(params), pending
 
 
 def failure_message(results):

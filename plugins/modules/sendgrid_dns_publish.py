@@ -24,9 +24,6 @@ description:
     by someone else between the read and the update is not overwritten; the update is refused and the module says so.
   - With O(publish=false) nothing is written; the module only returns the plan and the merged record sets, for a
     publisher of your own (a DNS provider's API, a zone file in git).
-  - This module sends no request to SendGrid. It accepts the connection options of the collection only so that
-    C(module_defaults) for the action group C(mailops.sendgrid.sendgrid) also apply to it; it ignores them
-    (O(timeout) excepted, which is the DNS timeout here).
 author:
   - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:

@@ -23,9 +23,6 @@ description:
   - "B(reverse_dns): each IP of O(ips) has a PTR record, equal to its RV(checks[].name) reverse DNS name when given, whose
     A (or AAAA) record is the IP (forward-confirmed reverse DNS)."
   - "B(link): O(link_host), the branded link host, resolves to an address."
-  - This module sends no request to SendGrid. It accepts the connection options of the collection only so that
-    C(module_defaults) for the action group C(mailops.sendgrid.sendgrid) also apply to it; it ignores them
-    (O(timeout) excepted, which is the DNS timeout here).
 author:
   - mailops.sendgrid maintainers (@mailops)
 extends_documentation_fragment:
@@ -83,8 +80,6 @@ options:
     type: bool
     default: false
 notes:
-  - Needs no SendGrid API key. The connection options shared by the collection's modules are accepted and ignored (except
-    O(timeout)).
   - The organizational domain of DMARC's relaxed alignment is taken as the domain where the DMARC record was found, or
     either name being under the other; no public suffix list is read.
   - DNS only. What receivers also weigh (TLS, one-click unsubscribe, spam rate, reputation) is not in DNS and not checked.
@@ -202,7 +197,6 @@ nameserver_unreachable:
 """
 
 import ipaddress
-import math
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -211,6 +205,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._dns_check import
     HAS_DNSPYTHON,
     CheckInputError,
     DNSPythonLookup,
+    check_resolver_options,
     validate_name,
 )
 from ansible_collections.mailops.sendgrid.plugins.module_utils._argspec import sendgrid_argument_spec
@@ -249,17 +244,7 @@ def check_input(params):
         if item.get("rdns"):
             validate_name(item["rdns"], "ips[%d].rdns" % index)
         ips.append({"ip": ip, "rdns": item.get("rdns")})
-    nameservers = []
-    for server in params["nameservers"] or ():
-        try:
-            nameservers.append(str(ipaddress.ip_address(str(server).strip())))
-        except ValueError:
-            raise CheckInputError("nameservers must hold IP addresses, got %r" % (server,))
-    if not 1 <= params["port"] <= 65535:
-        raise CheckInputError("port must be between 1 and 65535, got %d" % params["port"])
-    if not math.isfinite(params["timeout"]) or not 0 < params["timeout"] <= 3600:
-        raise CheckInputError("timeout must be a finite number of seconds, more than 0 and at most 3600, got %s" % params["timeout"])
-    return ips, nameservers
+    return ips, check_resolver_options(params)
 
 
 def main():
