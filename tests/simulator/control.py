@@ -175,7 +175,7 @@ def start_simulator(api_key: str = "SG.simulator", *, host: str = "127.0.0.1",
                     rate_limit: Optional[int] = None, tls_cert: Optional[str] = None,
                     tls_key: Optional[str] = None, quiet: bool = True,
                     extra_args: Iterable[str] = (), stderr=None,
-                    startup_timeout: float = 20.0, dialect: Optional[str] = None) -> Simulator:
+                    startup_timeout: float = 60.0, dialect: Optional[str] = None) -> Simulator:
     """Run ``python -m tests.simulator --port 0`` and wait for the base URL it prints.
 
     The key is passed through ``SIMULATOR_API_KEY`` so it does not show in process lists.
