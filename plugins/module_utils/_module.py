@@ -496,5 +496,3 @@ def run_info(argument_spec, gather, **kwargs):
     """
     module = SendGridModule(argument_spec=argument_spec, supports_check_mode=True, **kwargs)
     module.run(lambda: dict(gather(module), changed=False))
-
-

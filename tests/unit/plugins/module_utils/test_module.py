@@ -106,5 +106,5 @@ def test_an_internationalized_domain_is_used_in_its_ascii_form_with_a_note():
     del _validators.NOTES[:]
     assert _validators.validate_domain("Bücher.Example", "domain") == "xn--bcher-kva.example"
     assert _validators.NOTES == ["domain 'Bücher.Example' is an internationalized name: used in its ASCII form xn--bcher-kva.example, "
-                             "as DNS and SendGrid need it"]
+                                 "as DNS and SendGrid need it"]
     del _validators.NOTES[:]
