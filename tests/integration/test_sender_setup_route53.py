@@ -62,10 +62,7 @@ def moto_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def aws_collections():
-    try:
-        return community_collections.ensure("amazon.aws")
-    except community_collections.Unavailable as exc:
-        pytest.skip("amazon.aws is not available: %s" % exc)
+    return community_collections.ensure_or_skip("amazon.aws")
 
 
 @pytest.fixture

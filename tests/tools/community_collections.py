@@ -18,6 +18,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 # The community package whose wheel carries them (ansible 12 goes with ansible-core 2.19).
 ANSIBLE_PACKAGE = "ansible==12.3.0"
@@ -62,3 +64,11 @@ def _ensure(names):
     if still:
         raise Unavailable("%s is not in %s" % (", ".join(still), wheels[-1].name))
     return COLLECTIONS
+
+
+def ensure_or_skip(*names):
+    """``ensure(*names)`` for a pytest fixture: the test is skipped, saying why, when the collections cannot be had."""
+    try:
+        return ensure(*names)
+    except Unavailable as exc:
+        pytest.skip("%s not available: %s" % (", ".join(names), exc))

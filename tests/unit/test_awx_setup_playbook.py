@@ -26,10 +26,7 @@ PLAYBOOK = REPO / "docs" / "awx" / "setup_awx.yml"
 
 @pytest.fixture(scope="module")
 def awx_collections():
-    try:
-        return community_collections.ensure("awx.awx")
-    except community_collections.Unavailable as exc:
-        pytest.skip("awx.awx is not available: %s" % exc)
+    return community_collections.ensure_or_skip("awx.awx")
 
 
 def _env(collections):
