@@ -18,7 +18,8 @@ a create) reads it again. Everything else (writes, validation, subuser reads) go
 
 ``run_sender`` runs the resources of one sender in the order of the sender_setup role (pool, reverse DNS, domain
 authentication, link branding) with the same options the role passes, and answers each result in the shape the
-single modules return, so the role and the audit report use them as they are.
+single modules return, so the role and the audit report use them as they are. ``run_teardown`` removes them in the
+order of playbooks/teardown.yml (link branding, domain authentication, reverse DNS, pool).
 """
 
 from __future__ import annotations
@@ -202,4 +203,33 @@ def run_sender(sender, connection, parent, account, check_mode, diff_mode):
             purge_subusers=bool(sender.get("purge_subusers")), defer_subusers=True, **validation
         )
         failed("link", run_resource(LinkBranding, params, account, check_mode, diff_mode))
+    return results
+
+
+def run_teardown(sender, connection, parent, account, check_mode, diff_mode):
+    """Every SendGrid object of one sender removed, in teardown.yml's order; stops at the first failure (as it does)."""
+    behalf = dict(connection, on_behalf_of=sender.get("on_behalf_of") or None)
+    results: dict = {}
+
+    def failed(key, result):
+        results[key] = result
+        return result.get("failed")
+
+    if sender.get("link_branding", True):
+        params = resource_params(link_branding_spec(), behalf, domain=sender["domain"], subdomain=sender.get("link_subdomain") or None, state="absent")
+        if failed("link", run_resource(LinkBranding, params, account, check_mode, diff_mode)):
+            return results
+    params = resource_params(domain_auth_spec(), behalf, domain=sender["domain"], subdomain=sender.get("subdomain") or None, state="absent")
+    if failed("domain", run_resource(DomainAuth, params, account, check_mode, diff_mode)):
+        return results
+    if sender.get("reverse_dns", True) and sender.get("ips"):
+        results["reverse_dns"] = {}
+        for ip in sender["ips"]:
+            result = run_resource(ReverseDns, resource_params(reverse_dns_spec(), behalf, ip=ip, state="absent"), account, check_mode, diff_mode)
+            results["reverse_dns"][ip] = result
+            if result.get("failed"):
+                return results
+    if sender.get("ip_pool"):
+        params = resource_params(ip_pool_spec(), connection, name=sender["ip_pool"], state="absent")
+        failed("pool", run_resource(IPPool, params, parent, check_mode, diff_mode))
     return results

@@ -18,8 +18,11 @@ description:
     authenticated domains, branded links, reverse DNS, IPs and pools), and every sender's lookups are answered from
     that snapshot with the same exact-match rules as the single modules. A run with nothing to change sends about five
     requests per account, whatever the number of senders.
-  - This is the engine of the C(sender_setup) role's C(sender_setup_fleet) switch; the role hands each
-    inventory host its own results. Call it directly to reconcile a list of senders from one task.
+  - An account with one sender is not read whole; its lookups are the single modules' filtered ones, so one sender
+    sends exactly the requests of the single modules.
+  - This is the engine of the C(sender_setup) role's C(sender_setup_fleet) switch, which the bundled playbooks turn on;
+    M(mailops.sendgrid.sendgrid_sender_result) hands each inventory host its own results. Call it directly to
+    reconcile a list of senders from one task.
   - A sender that fails does not stop the others; its result has C(failed) and C(msg).
 author:
   - mailops.sendgrid maintainers (@mailops)
@@ -125,6 +128,16 @@ options:
         type: str
         choices: [warn, fail]
         default: warn
+  state:
+    description:
+      - V(present) sets up every sender's objects.
+      - V(absent) deletes them, in the order of the bundled C(teardown) playbook (link branding, domain
+        authentication, reverse DNS of O(senders[].ips), the IP pool), with the same options that name them; a sender's
+        settings that only shape an object (IPs of a pool, subusers, defaults) are then ignored. An IP pool several
+        senders share is deleted once.
+    type: str
+    choices: [present, absent]
+    default: present
 notes:
   - The API key needs the scopes of the four modules named above.
   - Objects are never validated here (that needs the DNS records published first); the role validates per host after
@@ -205,7 +218,7 @@ rate_limit:
       sample: 2
 """
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._fleet import AccountSnapshot, run_sender
+from ansible_collections.mailops.sendgrid.plugins.module_utils._fleet import AccountSnapshot, run_sender, run_teardown
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import SendGridModule
 
@@ -239,7 +252,8 @@ SENDER_OPTIONS = dict(
 
 def main():
     module = SendGridModule(
-        argument_spec=dict(senders=dict(type="list", elements="dict", required=True, options=SENDER_OPTIONS)),
+        argument_spec=dict(senders=dict(type="list", elements="dict", required=True, options=SENDER_OPTIONS),
+                           state=dict(type="str", choices=["present", "absent"], default="present")),
         parent_account_only=("every account of the senders", "; give each sender its on_behalf_of instead"),
         supports_check_mode=True,
     )
@@ -251,14 +265,23 @@ def main():
         if duplicated:
             raise InputError("senders: each host must be given once, got %s more than once" % ", ".join(duplicated))
         connection = {name: module.params[name] for name in ("api_url", "data_residency")}
-        parent = AccountSnapshot(module.client)
+        behalf_of = [(sender.get("on_behalf_of") or "").strip() for sender in senders]
+        pooled = sum(1 for sender in senders if sender.get("ip_pool"))
+
+        def reader(client, senders_of_account):
+            # A snapshot reads five lists whole; one sender's filtered lookups are four requests (one per IP of its
+            # reverse DNS): one sender keeps the single modules' requests exactly.
+            return AccountSnapshot(client) if senders_of_account > 1 else client
+
+        parent_senders = behalf_of.count("")
+        parent = reader(module.client, max(parent_senders, pooled))
         accounts = {"": parent}
         results, failed = {}, []
-        for sender in senders:
-            behalf = (sender.get("on_behalf_of") or "").strip()
+        for sender, behalf in zip(senders, behalf_of):
             if behalf not in accounts:
-                accounts[behalf] = AccountSnapshot(module.client_for(behalf))
-            result = run_sender(sender, connection, parent, accounts[behalf], module.check_mode, module.diff_mode)
+                accounts[behalf] = reader(module.client_for(behalf), behalf_of.count(behalf))
+            run = run_sender if module.params["state"] == "present" else run_teardown
+            result = run(sender, connection, parent, accounts[behalf], module.check_mode, module.diff_mode)
             results[sender["host"]] = result
             steps = [result.get("pool"), result.get("domain"), result.get("link")] + list((result.get("reverse_dns") or {}).values())
             if any(step and step.get("failed") for step in steps):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
+import pytest
 import requests
 
 from tests.integration.test_sender_setup import (
@@ -135,7 +136,8 @@ def others(state):
     }
 
 
-def test_teardown_needs_confirmation_then_deletes_exactly_the_senders_objects(simulator, playbook, tmp_path):
+@pytest.mark.parametrize("fleet", [True, False], ids=["fleet", "per-host"])
+def test_teardown_needs_confirmation_then_deletes_exactly_the_senders_objects(simulator, playbook, tmp_path, fleet):
     simulator.add_ips(IPS)
     variables = sender_vars(tmp_path)
     ok(playbook(SETUP, extra_vars=variables))
@@ -161,16 +163,14 @@ def test_teardown_needs_confirmation_then_deletes_exactly_the_senders_objects(si
     assert simulator.state()["domains"] == before["domains"]
 
     # Confirmed: the sender's pool, reverse DNS entries, domain and link are gone, and nothing else.
-    confirmed = dict(variables, sender_setup_teardown_confirm=True)
+    confirmed = dict(variables, sender_setup_teardown_confirm=True, sender_setup_fleet=fleet)
     run = ok(playbook(TEARDOWN, extra_vars=confirmed))
-    assert sorted(set(run.changed)) == sorted(
-        [
-            "The sender's link branding is gone",
-            "The sender's domain authentication is gone",
-            "Reverse DNS of the sender's IPs is gone",
-            "IP pool is gone",
-        ]
-    )
+    if fleet:
+        changed = ["The SendGrid objects of every sender of the play are gone, one snapshot per account", "This sender's SendGrid objects are gone"]
+    else:
+        changed = ["The sender's link branding is gone", "The sender's domain authentication is gone", "Reverse DNS of the sender's IPs is gone",
+                   "IP pool is gone"]
+    assert sorted(set(run.changed)) == sorted(changed)
     assert sender_objects(simulator) == {"pools": [], "reverse_dns": [], "domains": [], "links": []}
     after = simulator.state()
     assert others(after) == others(before)

@@ -77,7 +77,7 @@ def test_a_failing_sender_fails_its_host_only(simulator, playbook, tmp_path):
     run = playbook(SETUP, args=inventory(tmp_path, broken="news"))
     assert run.rc != 0
     failed = [(r["host"], r["task"].split(" : ")[-1]) for r in run.results if r["status"] == "failed"]
-    assert failed == [("news", "The failure of this sender (the others go on)")]
+    assert failed == [("news", "The failure in terms of the role's variables")]
     assert "198.51.100.99" in [r for r in run.results if r["status"] == "failed"][0]["result"]["msg"]
     assert sorted(d["domain"] for d in simulator.state()["domains"]) == ["blog.fleet.example.net", "shop.fleet.example.net"]
 

@@ -73,6 +73,37 @@ def fact(run, task, name):
     return role_task(run, task)["ansible_facts"][name]
 
 
+def last_fact(run, name):
+    """The value the run last set for the fact ``name``, whichever task of the role set it (both paths set the same facts)."""
+    found = [r["result"]["ansible_facts"][name] for r in run.results if name in (r["result"].get("ansible_facts") or {})]
+    assert found, "no task set %s: %s" % (name, [r["task"] for r in run.results])
+    return found[-1]
+
+
+# The SendGrid steps of the setup: on the fleet path (the playbooks' default) the host's part of the sendgrid_senders
+# run, which the role keeps as __sender_setup_fleet_mine; on the per-host path (sender_setup_fleet=false) the module tasks.
+FLEET_RESULTS = "This sender's results, named as the per-host steps register them"
+PER_HOST_STEPS = {"pool": "The sender's IPs are in its IP pool", "domain": "Domain authentication of the sender", "link": "Link branding of the sender"}
+
+
+def step(run, name):
+    """The result of the setup step ``name`` (pool, domain, link) in the shape its single module returns."""
+    fleet = role_results(run, FLEET_RESULTS)
+    if fleet:
+        assert len(fleet) == 1
+        return fleet[0]["result"]["ansible_facts"]["__sender_setup_fleet_mine"][name]
+    return role_task(run, PER_HOST_STEPS[name])
+
+
+def reverse_dns_steps(run):
+    """The reverse DNS results of the setup, one per IP, on either path."""
+    fleet = role_results(run, FLEET_RESULTS)
+    if fleet:
+        return list(fleet[0]["result"]["ansible_facts"]["__sender_setup_fleet_mine"]["reverse_dns"].values())
+    (rdns,) = role_results(run, "Reverse DNS of the sender's IPs: set up")
+    return rdns["result"]["results"]
+
+
 def summary(run):
     return fact(run, "Build the summary", "sender_setup_summary")
 
@@ -156,7 +187,7 @@ def test_setup_from_nothing_then_a_rerun_reads_each_object_once(simulator, playb
     assert simulator.violations() == []
 
     # The records fact: every record in the shared {name, type, value} shape; the publisher got the same ones.
-    records = fact(first, "Gather every DNS record the sender needs", "sender_setup_dns_records")
+    records = last_fact(first, "sender_setup_dns_records")
     assert records == expected_records()
     assert sorted(map(tuple, map(dict.items, simulator.dns()))) == sorted(map(tuple, map(dict.items, records)))
 
@@ -196,14 +227,13 @@ def test_check_mode_on_an_empty_account_writes_nothing_and_predicts_every_object
     state = simulator.state()
     assert (state["pools"], state["reverse_dns"], state["domains"], state["links"]) == ([], [], [], [])
     # Each object is predicted as a change, with the options it would get.
-    pool = role_task(run, "The sender's IPs are in its IP pool")
+    pool = step(run, "pool")
     assert pool["changed"] is True and pool["diff"]["before"] == {}
-    (rdns,) = role_results(run, "Reverse DNS of the sender's IPs: set up")
-    assert [item["changed"] for item in rdns["result"]["results"]] == [True, True]
-    domain = role_task(run, "Domain authentication of the sender")
+    assert [item["changed"] for item in reverse_dns_steps(run)] == [True, True]
+    domain = step(run, "domain")
     assert domain["changed"] is True and domain["diff"]["before"] == {}
     assert domain["domain"]["subdomain"] == "em" and domain["domain"]["default"] is True
-    link = role_task(run, "Link branding of the sender")
+    link = step(run, "link")
     assert link["changed"] is True and link["link"]["subdomain"] == "links"
     lines = summary(run)
     assert len(lines) == 5
@@ -233,7 +263,7 @@ def test_minimal_call_needs_only_the_domain(simulator, playbook, tmp_path):
     assert domain_line.startswith("Domain auth     %s.%s: changed, NOT VALID: " % (subdomain, domain))
     assert 'Expected CNAME for "%s.%s"' % (subdomain, domain) in domain_line
     assert link_line.startswith("Link branding   %s.%s: changed, NOT VALID: " % (link_subdomain, domain))
-    records = fact(first, "Gather every DNS record the sender needs", "sender_setup_dns_records")
+    records = last_fact(first, "sender_setup_dns_records")
     assert {(r["name"], r["type"]) for r in records} == {
         ("%s.%s" % (subdomain, domain), "CNAME"),
         ("s1._domainkey." + domain, "CNAME"),
@@ -309,7 +339,7 @@ def test_bad_input_is_refused_before_any_request(simulator, playbook, tmp_path):
     )
     assert conflicting.rc != 0
     (failed,) = [r for r in conflicting.results if r["status"] == "failed"]
-    assert failed["task"].endswith("Check the inputs that depend on each other")
+    assert failed["task"].endswith("inputs that contradict each other")
     assert "sender_setup_subusers" in failed["result"]["msg"] and "sender_setup_on_behalf_of" in failed["result"]["msg"]
     assert "sender_setup_dns_tasks_file" in failed["result"]["msg"]
 
@@ -347,8 +377,8 @@ def test_subusers_are_associated_once_the_objects_are_valid(simulator, playbook,
 
     # On the first run the setup calls deferred the associations (nothing was valid yet) and the validation calls
     # made them.
-    for name in ("Domain authentication of the sender", "Link branding of the sender"):
-        assert role_task(first, name)["deferred_subusers"] == ["news", "shop"]
+    for name in ("domain", "link"):
+        assert step(first, name)["deferred_subusers"] == ["news", "shop"]
     assert role_task(first, "Validate the domain authentication of the sender")["domain"]["subusers"] == ["news", "shop"]
     assert "deferred_subusers" not in role_task(first, "Validate the link branding of the sender")
 
@@ -364,7 +394,7 @@ def test_subusers_are_associated_once_the_objects_are_valid(simulator, playbook,
         ("GET", "/v3/whitelabel/links/subuser", "shop"),
         ("GET", "/v3/whitelabel/links/subuser", "news"),
     ]
-    assert role_task(second, "Link branding of the sender")["link"]["subusers"] == ["news", "shop"]
+    assert step(second, "link")["link"]["subusers"] == ["news", "shop"]
     assert role_results(second, "Validate the link branding of the sender") == []
 
     # A subuser swapped for another one, with purge: both valid objects follow, in one run.
@@ -433,10 +463,12 @@ def test_a_mistyped_role_variable_is_refused_before_any_request(simulator, playb
     assert api_requests(simulator) == []
 
 
-def test_a_module_failure_inside_the_role_names_the_role_variables(simulator, playbook, tmp_path):
+@pytest.mark.parametrize("fleet", [True, False], ids=["fleet", "per-host"])
+def test_a_module_failure_inside_the_role_names_the_role_variables(simulator, playbook, tmp_path, fleet):
     # Issue 16, item 5: fixing a typo'd subdomain used to fail naming the module option "replace"; the role's user
-    # sets sender_setup_replace.
-    base = ["-e", "sender_setup_domain=rename.example.net", "-e", "sender_setup_link_branding=false", "-e", "sender_setup_dns_mode=none"]
+    # sets sender_setup_replace. On both paths.
+    base = ["-e", "sender_setup_domain=rename.example.net", "-e", "sender_setup_link_branding=false", "-e", "sender_setup_dns_mode=none",
+            "-e", "sender_setup_fleet=%s" % fleet]
     ok(playbook(SETUP, args=base + ["-e", "sender_setup_subdomain=em"]))
     run = playbook(SETUP, args=base + ["-e", "sender_setup_subdomain=mail"])
     assert run.rc != 0
@@ -447,4 +479,5 @@ def test_a_module_failure_inside_the_role_names_the_role_variables(simulator, pl
     assert "sender_setup_subdomain (is 'em', wanted 'mail')" in message and "set sender_setup_replace=true" in message
     assert "set replace=true" not in message
     # The module's own failure is still in the output, taken over by the rescue.
-    assert [r["task"].split(" : ")[-1] for r in run.results if r["status"] == "rescued"] == ["Domain authentication of the sender"]
+    rescued = "This sender's SendGrid objects" if fleet else "Domain authentication of the sender"
+    assert [r["task"].split(" : ")[-1] for r in run.results if r["status"] == "rescued"] == [rescued]

@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from tests.integration.test_sender_setup import SETUP, ok, role_results
+from tests.integration.test_sender_setup import SETUP, last_fact, ok, role_results
 from tests.tools import community_collections
 
 boto3 = pytest.importorskip("boto3", reason="boto3 is in requirements-dev.txt: run make test")
@@ -144,7 +144,7 @@ def test_route53_finds_the_zone_merges_what_is_there_and_a_rerun_writes_nothing(
     assert "em.%s TXT" % DOMAIN in checked.stdout and "include:sendgrid.net" in checked.stdout
 
     first = ok(playbook(SETUP, extra_vars=variables, env=env))
-    records = role_results(first, "Gather every DNS record the sender needs")[0]["result"]["ansible_facts"]["sender_setup_dns_records"]
+    records = last_fact(first, "sender_setup_dns_records")
     after = record_sets(route53, zone)
     # The SPF record is merged, the other TXT value kept, and the set keeps its TTL; the unrelated A record is untouched.
     assert after[("em." + DOMAIN, "TXT")] == (600, sorted(['"%s"' % VERIFICATION, '"v=spf1 include:_spf.google.com include:sendgrid.net ~all"']))

@@ -65,9 +65,45 @@ def test_a_rate_limit_wait_in_a_subusers_account_is_reported(run):
     # The fleet makes one client per account: the waits of every one of them are the task's waits.
     sender = {"host": "sub", "domain": "shop.example.com", "subdomain": "em", "link_branding": False, "on_behalf_of": "acme"}
     too_many = {"errors": [{"field": None, "message": "too many requests"}]}
-    domains = Call("GET", "/v3/whitelabel/domains", 200, [dict(auto(id=1001, domain="shop.example.com"), valid=True)],
-                   query=dict(PAGE, exclude_subusers="true"))
-    calls = [Call("GET", "/v3/whitelabel/domains", 429, too_many, query=dict(PAGE, exclude_subusers="true"), headers={"Retry-After": "6"}), domains]
+    # One sender in the account: the single module's filtered lookup, not the whole list.
+    query = dict(PAGE, domain="shop.example.com", exclude_subusers="true")
+    domains = Call("GET", "/v3/whitelabel/domains", 200, [dict(auto(id=1001, domain="shop.example.com"), valid=True)], query=query)
+    calls = [Call("GET", "/v3/whitelabel/domains", 429, too_many, query=query, headers={"Retry-After": "6"}), domains]
     result = run(module, {"senders": [sender]}, calls)
     assert result["accounts"] == ["parent", "acme"] and result["senders"]["sub"]["domain"]["changed"] is False
     assert result["rate_limit"] == {"waited": 6.0, "answers_429": 1}
+
+
+def test_one_sender_sends_exactly_the_single_modules_lookups(run):
+    # A snapshot reads five lists; one sender's own lookups are four: the fleet path of one sender costs no more.
+    valid = account()
+    calls = [
+        Call("GET", "/v3/ips/pools/shop", 200, {"pool_name": "shop", "ips": ["192.0.2.10"]}),
+        Call("GET", "/v3/whitelabel/ips", 200, valid[2].json[:1], query=dict(PAGE, ip="192.0.2.10")),
+        Call("GET", "/v3/whitelabel/domains", 200, valid[3].json[:1], query=dict(PAGE, domain="shop.example.com", exclude_subusers="true")),
+        Call("GET", "/v3/whitelabel/links", 200, valid[4].json, query={"limit": 3000}),
+    ]
+    result = run(module, {"senders": SENDERS[:1]}, calls)
+    assert result["changed"] is False and writes(result) == [] and result["failed_hosts"] == []
+    assert result["senders"]["shop"]["domain"]["domain"]["id"] == 1001
+
+
+def test_state_absent_deletes_every_senders_objects_in_the_teardown_order(run):
+    # Link branding, domain authentication, reverse DNS, pool: the order of playbooks/teardown.yml. A delete makes
+    # its list stale, so the next sender's lookup reads it again.
+    pools, ips, rdns, domains, links = account()
+    calls = [
+        links, Call("DELETE", "/v3/whitelabel/links/7", 204, None),
+        domains, Call("DELETE", "/v3/whitelabel/domains/1001", 204, None),
+        rdns, Call("DELETE", "/v3/whitelabel/ips/11", 204, None),
+        pools, ips, Call("DELETE", "/v3/ips/pools/shop", 204, None),
+        Call("GET", links.path, 200, links.json[1:], query=links.query), Call("DELETE", "/v3/whitelabel/links/8", 204, None),
+        Call("GET", domains.path, 200, domains.json[1:], query=domains.query), Call("DELETE", "/v3/whitelabel/domains/1002", 204, None),
+        Call("GET", rdns.path, 200, rdns.json[1:], query=rdns.query), Call("DELETE", "/v3/whitelabel/ips/12", 204, None),
+        Call("GET", pools.path, 200, pools.json[1:]), Call("GET", ips.path, 200, ips.json[1:], query=ips.query),
+        Call("DELETE", "/v3/ips/pools/news", 204, None),
+    ]
+    result = run(module, {"senders": SENDERS, "state": "absent"}, calls)
+    assert result["changed"] is True and result["failed_hosts"] == []
+    news = result["senders"]["news"]
+    assert [news[step]["changed"] for step in ("link", "domain", "pool")] + [news["reverse_dns"]["192.0.2.11"]["changed"]] == [True] * 4

@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Report one inventory host's part of a mailops.sendgrid.sendgrid_senders run (see the module's documentation).
+
+It runs on the controller, like set_fact: one task per host costs no module process, which is what makes a play of
+hundreds of senders fast (one sendgrid_senders run for all of them, then this per host). It sets no facts: only
+set_fact's facts take a registered variable's precedence, so the role sets the results with set_fact before it.
+"""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleActionFail
+from ansible.plugins.action import ActionBase
+
+# The order of the steps, as the role runs them and as the per-host diff shows them.
+STEPS = ("pool", "reverse_dns", "domain", "link")
+ARGUMENT_SPEC = {"result": {"type": "dict", "required": True}}
+
+
+def step_results(result):
+    """``(step, result)`` of every step the sender ran, in the role's order (reverse DNS once per IP)."""
+    for step in STEPS:
+        value = result.get(step)
+        if step == "reverse_dns":
+            for ip_result in (value or {}).values():
+                yield step, ip_result
+        elif value is not None:
+            yield step, value
+
+
+def hand_over(result):
+    """The task result of this host: changed, the steps' diffs and warnings, and the failure of a step."""
+    if not isinstance(result, dict):
+        raise AnsibleActionFail("result must be one sender's entry of the senders returned by mailops.sendgrid.sendgrid_senders")
+    steps = list(step_results(result))
+    answer = {"changed": any(step.get("changed") for _name, step in steps)}
+    diffs = [step["diff"] for _name, step in steps if isinstance(step.get("diff"), dict)]
+    if diffs:
+        answer["diff"] = diffs
+    warnings = [warning for _name, step in steps for warning in step.get("warnings") or []]
+    if warnings:
+        answer["warnings"] = warnings
+    failed = [(name, step) for name, step in steps if step.get("failed")]
+    if failed:
+        name, first = failed[0]
+        # The failed step's own result (method, path, status, ...), so a rescue reads it as it reads a module's.
+        answer.update({key: value for key, value in first.items() if key not in ("changed", "diff", "warnings", "dns_records")})
+        answer.update(failed=True, step=name, msg=" | ".join(str(step.get("msg", "")) for _name, step in failed))
+    return answer
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        super().run(tmp, task_vars)
+        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        return hand_over(args["result"])

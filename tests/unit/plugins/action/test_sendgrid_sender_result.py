@@ -1,0 +1,46 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""sendgrid_sender_result: one host's part of a sendgrid_senders run, as the per-host modules would have reported it."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.mailops.sendgrid.plugins.action.sendgrid_sender_result import hand_over
+
+RDNS = {"changed": True, "reverse_dns": {"rdns": "o1.email.shop.example.com"}, "dns_records": [{"name": "o1", "type": "A", "value": "192.0.2.10"}],
+        "diff": {"before": {}, "after": {"ip": "192.0.2.10"}}}
+DOMAIN = {"changed": False, "domain": {"id": 1001}, "dns_records": [{"name": "em", "type": "CNAME", "value": "u1.wl.sendgrid.net"}],
+          "warnings": ["not valid yet"]}
+LINK = {"changed": False, "link": {"id": 7}, "dns_records": [{"name": "links", "type": "CNAME", "value": "sendgrid.net"}]}
+POOL = {"changed": True, "pool": {"name": "shop", "ips": ["192.0.2.10"]}, "diff": {"before": {"ips": []}, "after": {"ips": ["192.0.2.10"]}}}
+
+
+def test_changed_diff_and_warnings_come_from_every_step_in_the_roles_order():
+    answer = hand_over({"pool": POOL, "reverse_dns": {"192.0.2.10": RDNS}, "domain": DOMAIN, "link": LINK})
+    assert answer["changed"] is True and "failed" not in answer and "ansible_facts" not in answer
+    assert answer["diff"] == [POOL["diff"], RDNS["diff"]]
+    assert answer["warnings"] == ["not valid yet"]
+
+
+def test_nothing_changed_is_not_changed_and_shows_no_diff():
+    answer = hand_over({"domain": DOMAIN, "link": LINK})
+    assert answer == {"changed": False, "warnings": ["not valid yet"]}
+
+
+def test_a_failed_step_fails_the_host_with_its_message_and_details():
+    failed = {"failed": True, "changed": False, "msg": "SendGrid API request POST /v3/whitelabel/domains failed with HTTP 502: bad gateway",
+              "status": 502, "method": "POST", "path": "/v3/whitelabel/domains"}
+    answer = hand_over({"pool": POOL, "domain": failed})
+    assert answer["failed"] is True and answer["step"] == "domain"
+    assert answer["msg"] == failed["msg"] and answer["status"] == 502 and answer["path"] == "/v3/whitelabel/domains"
+    assert answer["changed"] is True  # the pool step before it did change
+
+
+def test_a_result_that_is_not_a_senders_entry_is_refused():
+    with pytest.raises(AnsibleActionFail, match="one sender's entry"):
+        hand_over(["shop"])
