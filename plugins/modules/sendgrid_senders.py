@@ -160,6 +160,17 @@ EXAMPLES = r"""
 - name: The records of one of them
   ansible.builtin.debug:
     msg: "{{ fleet.senders.shop.domain.dns_records }}"
+
+- name: Tear every sender of the play down (what the bundled teardown playbook does)
+  mailops.sendgrid.sendgrid_senders:
+    senders:
+      - host: shop
+        domain: shop.example.com
+        subdomain: em
+        link_subdomain: links
+        ips: [192.0.2.10]
+        ip_pool: transactional
+    state: absent
 """
 
 RETURN = r"""

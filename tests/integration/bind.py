@@ -20,9 +20,9 @@ From a script::
 
 or ``python -m tests.integration.bind`` (prints the connection details as JSON, runs until Ctrl-C).
 
-What it does: finds ``named`` (PATH, /usr/sbin, /usr/local/sbin, Homebrew); when it is missing and
-``CI=true`` or ``MAILOPS_INSTALL_BIND=1``, installs ``bind9 bind9-utils`` with apt-get (``apt-get update``
-first; through ``sudo -n`` when not root). Then it writes named.conf, a TSIG key and one zone file per zone
+What it does: finds ``named`` (PATH, /usr/sbin, /usr/local/sbin, Homebrew). It installs nothing: ``make test``
+installs ``bind9 bind9-utils`` in its set-up step (tests/tools/harness.sh, stage ``servers``) when ``CI=true`` or
+``MAILOPS_INSTALL_BIND=1``, before any test runs. Then it writes named.conf, a TSIG key and one zone file per zone
 into a fresh directory (named also keeps its journals, pid file and keys there), starts
 ``named -g -4 -n 1 -c <dir>/named.conf`` on 127.0.0.1 and a free unprivileged port (UDP and TCP), and waits
 until every zone answers its SOA and a per-run nonce, so the answer cannot come from another server. It runs
@@ -34,8 +34,8 @@ Each zone accepts RFC 2136 updates signed with the TSIG key (``update()`` sends 
 named refuses or silently drops records that break DNS rules, for example a TXT record added where a CNAME
 already is ("CNAME and other data"): exactly what happens at a DNS provider, so tests see real behaviour.
 
-When ``named`` cannot be had, ``start_bind`` raises ``BindUnavailable``; the fixture then skips the test
-with the reason, except under CI (``CI=true``), where it fails: there the test must run.
+When ``named`` is missing, ``start_bind`` raises ``BindUnavailable``; the fixture then skips the test with the
+reason, except under CI (``CI=true``), where it fails: there the set-up step installed it, so the test must run.
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ import argparse
 import atexit
 import base64
 import contextlib
-import fcntl
 import json
 import os
 import secrets
@@ -95,11 +94,7 @@ def in_ci():
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
-def install_allowed():
-    return in_ci() or os.environ.get("MAILOPS_INSTALL_BIND", "").strip() == "1"
-
-
-# -- finding / installing named ---------------------------------------------------------------
+# -- finding named -----------------------------------------------------------------------------
 
 
 def find_named():
@@ -112,58 +107,15 @@ def find_named():
     return None
 
 
-_APT_UPDATED = False
-
-
-def _run(command, env=None):
-    proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900, check=False)
-    return proc.returncode, (proc.stdout + proc.stderr).strip()
-
-
-def install_bind():
-    """apt-get install bind9 bind9-utils (once per machine at a time). Returns None or why it failed."""
-    global _APT_UPDATED
-    if not shutil.which("apt-get"):
-        return "apt-get is not available on this host: install BIND 9 (named) with the system's package manager"
-    if os.geteuid() == 0:
-        prefix = []
-    elif shutil.which("sudo"):
-        prefix = ["sudo", "-n"]
-    else:
-        return "installing bind9 needs root, and sudo is not available"
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    # pytest-xdist workers may all get here: one apt-get at a time, and only the first one installs.
-    lock_path = Path(tempfile.gettempdir()) / "mailops-bind-install.lock"
-    with open(lock_path, "w", encoding="utf-8") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if find_named():
-            return None
-        if not _APT_UPDATED:
-            rc, output = _run(prefix + ["apt-get", "update"], env)
-            if rc != 0:
-                return "apt-get update failed (exit %d): %s" % (rc, output[-2000:])
-            _APT_UPDATED = True
-        rc, output = _run(prefix + ["apt-get", "install", "-y", "--no-install-recommends", "bind9", "bind9-utils"], env)
-        if rc != 0:
-            return "apt-get install -y bind9 bind9-utils failed (exit %d): %s" % (rc, output[-2000:])
-    return None
-
-
 def ensure_named():
-    """The path of ``named``, installing BIND when allowed; ``BindUnavailable`` says why not."""
+    """The path of ``named``; ``BindUnavailable`` says how to get it when it is missing."""
     named = find_named()
     if named:
         return named
-    if not install_allowed():
-        raise BindUnavailable(
-            "BIND 9 'named' is not installed (looked in PATH and %s). Install it (Debian/Ubuntu: "
-            "apt-get install bind9 bind9-utils) or set MAILOPS_INSTALL_BIND=1 to let the tests install it" % ", ".join(NAMED_CANDIDATES)
-        )
-    failure = install_bind()
-    named = find_named()
-    if named:
-        return named
-    raise BindUnavailable("BIND 9 'named' is not installed and installing it failed: %s" % (failure or "apt-get installed no named binary"))
+    raise BindUnavailable(
+        "BIND 9 'named' is not installed (looked in PATH and %s). Run MAILOPS_INSTALL_BIND=1 make test (its set-up step "
+        "installs it), or install it yourself (Debian/Ubuntu: apt-get install bind9 bind9-utils)" % ", ".join(NAMED_CANDIDATES)
+    )
 
 
 def apparmor_confines(named):
@@ -478,7 +430,7 @@ def start_bind(zones=DEFAULT_ZONES, workdir=None, records=(), host=HOST, timeout
 def skip_or_fail(exc):
     """Outside CI a missing named skips the test, with the reason; under CI (``CI=true``) it fails it."""
     if in_ci():
-        pytest.fail("CI=true, so this test must run, but BIND cannot be had: %s" % exc, pytrace=False)
+        pytest.fail("CI=true, so this test must run (make test's set-up step installs BIND), but: %s" % exc, pytrace=False)
     pytest.skip("BIND 9 is not available: %s" % exc)
 
 
@@ -488,7 +440,7 @@ if pytest is not None:
     def bind_server(tmp_path_factory):
         """A running named for the test module (zones example.com and example.org, TSIG updates).
 
-        Skips when named is missing and cannot be installed, except under CI, where it fails.
+        Skips when named is missing, except under CI, where it fails.
         """
         started = time.monotonic()
         try:

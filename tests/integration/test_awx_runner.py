@@ -96,12 +96,17 @@ def test_setup_playbook_runs_under_ansible_runner(simulator, runner, tmp_path):
     assert (job.status, job.rc) == ("successful", 0), job.stdout.read()
     assert job.stats["failures"] == {} and job.stats["changed"].get("localhost", 0) > 0
     events = module_events(job)
+    # The playbook's fleet path: one sendgrid_senders run, each host's part (sendgrid_sender_result), then the
+    # validation calls of the single modules for what is not valid yet.
     assert {action for action, _event, _changed in events} == {
+        "mailops.sendgrid.sendgrid_senders",
+        "mailops.sendgrid.sendgrid_sender_result",
         "mailops.sendgrid.sendgrid_reverse_dns",
         "mailops.sendgrid.sendgrid_domain_auth",
         "mailops.sendgrid.sendgrid_link_branding",
     }
     assert all(event == "runner_on_ok" for _action, event, _changed in events)
+    assert ("mailops.sendgrid.sendgrid_senders", "runner_on_ok", True) in events
     assert ("mailops.sendgrid.sendgrid_domain_auth", "runner_on_ok", True) in events
     stats = [e for e in job.events if e.get("event") == "playbook_on_stats"]
     assert len(stats) == 1

@@ -66,7 +66,7 @@ def test_the_fleet_sets_up_every_sender_and_its_rerun_reads_each_account_once(si
     assert [r for r in api(simulator) if r["write"]] == []
     # Two accounts (the parent, blog-sub), each list read once: not once per sender.
     assert len(api(simulator)) <= 12, [(r["method"], r["path"]) for r in api(simulator)]
-    summary = [r for r in second.results if r["task"].endswith("Summary of the sender")]
+    summary = [r for r in second.results if r["task"].endswith("Summary of the sender and the DNS records to publish")]
     assert len(summary) == 3
 
 

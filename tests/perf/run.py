@@ -625,8 +625,9 @@ def section_fleet(sim, ctx) -> str:
         "",
         "Measured %s on commit `%s`; %d forks. One inventory host per sender (own domain, IP, reverse DNS, link; ten senders "
         "to a pool, as SendGrid allows 100 pools per account; all in the parent account), `sender_setup_dns_mode: none`, "
-        "no validation. \"per-host\": the role as it runs by default, each host "
-        "calling the modules; \"fleet\": `sender_setup_fleet: true`, one `sendgrid_senders` run for all hosts. The senders were set "
+        "no validation. \"per-host\": `sender_setup_fleet: false`, each host "
+        "calling the modules; \"fleet\": the bundled playbooks' default, one `sendgrid_senders` run for all hosts, then a few "
+        "light tasks per host. The senders were set "
         "up before each size; the per-host path is measured up to %d senders." % (
             time.strftime("%Y-%m-%d %H:%M"), git("rev-parse", "--short", "HEAD") or "unknown", fleet.FORKS, fleet.PER_HOST_MAX),
         "",
@@ -646,6 +647,7 @@ def _fleet_findings(results) -> list:
     sizes = results["sizes"]
     findings = []
     one = sizes.get(1, {}).get("fleet", {}).get("setup")
+    one_per_host = sizes.get(1, {}).get("per-host", {}).get("setup")
     for senders, requests_max, seconds_max in ((50, 12, None), (500, 30, 60.0)):
         run = sizes.get(senders, {}).get("fleet", {}).get("setup")
         if not run or not one:
@@ -653,9 +655,15 @@ def _fleet_findings(results) -> list:
         requests = run["reads"] + run["writes"]
         bound = 3 * one["seconds"] if seconds_max is None else seconds_max
         met = requests <= requests_max and run["seconds"] <= bound
-        findings.append("**%d senders, no change, fleet: %d requests and %.1f s** (target: at most %d requests and %s) - %s." % (
+        against = ""
+        if seconds_max is None and one_per_host:
+            # The issue's "1 sender" was the per-host path's run; both readings of the target, side by side.
+            against = "; against 3x the per-host 1-sender run (%.1f s) %s" % (
+                3 * one_per_host["seconds"], "met" if run["seconds"] <= 3 * one_per_host["seconds"] else "missed")
+        findings.append("**%d senders, no change, fleet: %d requests and %.1f s** (target: at most %d requests and %s) - %s%s." % (
             senders, requests, run["seconds"], requests_max,
-            "3x the 1-sender run, %.1f s" % bound if seconds_max is None else "under %.0f s" % seconds_max, "met" if met else "**missed**"))
+            "3x the fleet 1-sender run, %.1f s" % bound if seconds_max is None else "under %.0f s" % seconds_max, "met" if met else "**missed**",
+            against))
     return findings
 
 

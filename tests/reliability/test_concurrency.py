@@ -32,6 +32,9 @@ ROLE_VARS = {
     "sender_setup_validate": False,
     "sender_setup_dns_check": False,
     "sender_setup_reverse_dns": False,
+    # Twenty processes writing at once is the per-host path (on the fleet path, the playbooks' default, one process
+    # writes for all): that is what this test is about, so it asks for it.
+    "sender_setup_fleet": False,
 }
 
 

@@ -3,8 +3,8 @@
 #
 #   tests/tools/harness.sh STAGE...
 #
-# Stages: venv, link, lint, sanity, units, integration, pytest (units + integration), demo, perf, reliability_report,
-#         test (venv, link, lint, sanity, pytest, with a summary), clean.
+# Stages: venv, link, lint, sanity, servers (installs BIND for the DNS tests), units, integration, pytest (units +
+#         integration), demo, perf, reliability_report, test (venv, link, lint, sanity, servers, pytest, with a summary), clean.
 #
 # Environment knobs (all optional):
 #   PYTHON           interpreter used to create .venv            (default: python3.11)
@@ -222,6 +222,37 @@ stage_integration_dialects() {
 stage_pytest() { run_pytest pytest required "${UNIT_DIRS[@]}" "${INTEGRATION_DIRS[@]}"; }
 
 # ---------------------------------------------------------------------------------------------
+# servers: the real servers the integration tests start themselves, installed here (visibly, before any test)
+# rather than by a fixture. BIND 9 (named, nsupdate, named-checkzone) for the DNS tests: from Debian's packages
+# when CI=true or MAILOPS_INSTALL_BIND=1, else the BIND tests skip and say how to get it. moto (Route 53) is a
+# Python package of requirements-dev.txt.
+# ---------------------------------------------------------------------------------------------
+named_found() { command -v named >/dev/null 2>&1 || [ -x /usr/sbin/named ] || [ -x /usr/local/sbin/named ]; }
+
+stage_servers() {
+    if named_found; then
+        log "servers: BIND 9 named is installed"
+        return 0
+    fi
+    if [ "${CI:-}" != true ] && [ "${MAILOPS_INSTALL_BIND:-}" != 1 ]; then
+        note "servers: BIND 9 named is not installed: the BIND tests will skip (MAILOPS_INSTALL_BIND=1 make test installs it, or apt-get install bind9 bind9-utils)"
+        return 0
+    fi
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null 2>&1 || die "servers: installing bind9 needs root, and sudo is not available"
+        sudo=(sudo -n)
+    fi
+    command -v apt-get >/dev/null 2>&1 || die "servers: named is missing and apt-get is not available: install BIND 9 with the system's package manager"
+    log "servers: installing bind9 bind9-utils with apt-get (the BIND tests need named, nsupdate and named-checkzone)"
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -qq || die "servers: apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends bind9 bind9-utils >/dev/null \
+        || die "servers: apt-get install bind9 bind9-utils failed"
+    named_found || die "servers: apt-get installed bind9 but no named binary was found"
+    log "servers: BIND 9 named installed"
+}
+
+# ---------------------------------------------------------------------------------------------
 # demo: placeholder for the main command (tests/tools/demo.py is written separately)
 # ---------------------------------------------------------------------------------------------
 stage_demo() {
@@ -242,8 +273,8 @@ stage_live_check() {
 }
 
 stage_perf() {
-    # The fleet part plots with matplotlib: a benchmark tool, not a test requirement, so installed here only.
-    "$VENV/bin/python" -c "import matplotlib" 2>/dev/null || "$VENV/bin/pip" install -q matplotlib
+    # The fleet part plots with matplotlib: a benchmark tool, not a test requirement, so installed here only (pinned).
+    "$VENV/bin/python" -c "import matplotlib" 2>/dev/null || "$VENV/bin/pip" install -q -r requirements-perf.txt
     log "perf: python -m tests.perf ${PERF_ARGS:-}"
     # shellcheck disable=SC2086 # PERF_ARGS is a list of words on purpose
     exec "$VENV/bin/python" -m tests.perf ${PERF_ARGS:-}
@@ -294,11 +325,18 @@ main() {
         case "$stage" in
             venv) run_stage venv ;;
             link) stage_link ;;
-            lint | sanity | units | integration | integration_dialects | pytest | demo | perf | reliability_report | live_check)
+            lint | sanity | units | demo | perf | live_check)
                 run_stage venv
                 stage_link
                 export_env
                 run_stage "$stage"
+                ;;
+            integration | integration_dialects | pytest | reliability_report | servers)
+                run_stage venv
+                stage_link
+                export_env
+                run_stage servers
+                [ "$stage" = servers ] || run_stage "$stage"
                 ;;
             test)
                 run_stage venv
@@ -306,11 +344,12 @@ main() {
                 export_env
                 run_stage lint
                 run_stage sanity
+                run_stage servers
                 run_stage pytest
                 printf '\nmake test: all stages passed in %ss: %s\n' "$((SECONDS - SUITE_START))" "${SUMMARY[*]}"
                 ;;
             clean | distclean) "stage_$stage" ;;
-            *) die "unknown stage '$stage' (venv, link, lint, sanity, units, integration, integration_dialects, pytest, test, demo, perf, reliability_report, clean, distclean)" ;;
+            *) die "unknown stage '$stage' (venv, link, lint, sanity, servers, units, integration, integration_dialects, pytest, test, demo, perf, reliability_report, clean, distclean)" ;;
         esac
     done
 }
