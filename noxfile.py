@@ -2,17 +2,22 @@
 # Copyright (c) mailops.sendgrid contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The version matrix (`make matrix`): ansible-test sanity and the unit tests on the oldest ansible-core
-that meta/runtime.yml's requires_ansible allows and on the newest one this machine can install, each on a
-Python that ansible-core supports as controller.
+"""The version matrix (`make matrix`): ansible-test sanity and the unit tests on every ansible-core line that is
+maintained (meta/runtime.yml's requires_ansible), each on the oldest and the newest controller Python it supports
+that this machine has.
 
-`make test` covers the pinned ansible-core of requirements-dev.txt on Python 3.11; this adds both ends.
-Each session gets its own virtualenv (nox), its own sanity copy of the collection under
-.build/matrix/<session>/ and its own HOME for ansible-test's cached virtualenvs, set up the way
-tests/tools/harness.sh does it (see tests/tools/README.md).
+`make test` covers the pinned ansible-core of requirements-dev.txt on Python 3.11; this adds every line.
+Each session gets its own virtualenv, its own sanity copy of the collection under .build/matrix/<session>/ and its
+own HOME for ansible-test's cached virtualenvs, set up the way tests/tools/harness.sh does it
+(see tests/tools/README.md).
 
-    nox -l                                  # the sessions
-    nox -s "matrix(ansible_core='2.16')"    # one of them
+Why not antsibull-nox's ansible-test sessions (antsibull-nox.toml, as community.dns has): they run
+``ansible-test sanity --docker`` and ``ansible-test units --docker`` and install ansible-core from GitHub; this
+project's machines reach PyPI, Debian and npm only (no container registry, no GitHub), so here ansible-test runs
+with ``--venv`` on ansible-core from PyPI instead.
+
+    nox -l                                                      # the sessions
+    nox -s "matrix(ansible_core='2.21', py='3.13')"             # one of them
 """
 
 from __future__ import annotations
@@ -28,9 +33,11 @@ import nox
 ROOT = Path(__file__).resolve().parent
 BUILD = ROOT / ".build"
 
-# (ansible-core line, Python): the oldest of requires_ansible (>=2.16.0) on a Python it supports as
-# controller (3.10-3.12), and the newest line (2.20, Python 3.12-3.14).
-MATRIX = [("2.16", "3.11"), ("2.20", "3.13")]
+# (ansible-core line, Python): the maintained lines on 2026-12-01 (2.19 until May 2027, 2.20 until Nov 2027, 2.21
+# until May 2028; docs.ansible.com's ansible-core support matrix), each on the oldest and the newest controller
+# Python it supports: 2.19 on 3.11-3.13, 2.20 and 2.21 on 3.12-3.14. Python 3.14 is not installable here (pyenv has
+# 3.13 at most), so the newest tested is 3.13.
+MATRIX = [("2.19", "3.11"), ("2.19", "3.13"), ("2.20", "3.12"), ("2.20", "3.13"), ("2.21", "3.12"), ("2.21", "3.13")]
 
 # What the unit tests import besides ansible-core, at the versions `make test` uses.
 TEST_REQUIREMENTS = ("pytest", "pytest-xdist", "requests", "requests-mock", "PyYAML", "jsonschema", "dnspython")
@@ -104,10 +111,10 @@ def sanity(session, venv, python_version):
 
 
 @nox.session(python=False)
-@nox.parametrize("ansible_core", [entry[0] for entry in MATRIX])
-def matrix(session, ansible_core):
-    """ansible-test sanity and the unit tests on one ansible-core line."""
-    python_version = dict(MATRIX)[ansible_core]
+@nox.parametrize("ansible_core,py", MATRIX)
+def matrix(session, ansible_core, py):
+    """ansible-test sanity and the unit tests on one ansible-core line and Python."""
+    python_version = py
     venv = BUILD / "matrix" / ("venv-%s-py%s" % (ansible_core, python_version))
     if not (venv / "bin" / "python").exists():
         session.run(interpreter(python_version), "-m", "venv", str(venv), external=True)

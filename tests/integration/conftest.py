@@ -16,18 +16,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.collection import REPO, collections_path
+from tests.support.playbooks import playbook_command
 CALLBACKS = Path(__file__).resolve().parent / "callback_plugins"
-
-
-def collections_path():
-    """A collections tree whose ``mailops/sendgrid`` is this checkout (created on first use)."""
-    root = REPO / ".build" / "collections"
-    link = root / "ansible_collections" / "mailops" / "sendgrid"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(REPO, target_is_directory=True)
-    return str(root)
 
 
 @dataclass
@@ -92,17 +83,7 @@ def playbook(simulator, tmp_path):
             path = tmp_path / ("play%d.yml" % counter["n"])
             path.write_text(text)
         record = tmp_path / ("results%d.jsonl" % counter["n"])
-        command = [str(Path(sys.executable).parent / "ansible-playbook")]
-        command += ["-i", "localhost,", "-c", "local", str(path)]
-        if extra_vars:
-            command += ["-e", json.dumps(extra_vars)]
-        if check:
-            command.append("--check")
-        if diff:
-            command.append("--diff")
-        if verbosity:
-            command.append("-" + "v" * verbosity)
-        command += list(args)
+        command = playbook_command(path, extra_vars=extra_vars, check=check, diff=diff, verbosity=verbosity, args=args)
         run_env = ansible_env(simulator, dict(env or {}, RECORD_RESULTS_FILE=str(record)))
         proc = subprocess.run(command, cwd=str(REPO), env=run_env, capture_output=True, text=True, timeout=600, check=False)
         results = [json.loads(line) for line in record.read_text().splitlines()] if record.exists() else []

@@ -12,12 +12,13 @@ import sys
 import pytest
 import requests
 
-from tests.integration.test_sender_setup import (
+from tests.support.sender_setup import (
+    AUDIT,
     DOMAIN,
     IPS,
     POOL,
-    REPO,
     SETUP,
+    TEARDOWN,
     api_requests,
     no_change_reads,
     ok,
@@ -26,9 +27,6 @@ from tests.integration.test_sender_setup import (
     sender_vars,
     writes,
 )
-
-AUDIT = REPO / "playbooks" / "audit.yml"
-TEARDOWN = REPO / "playbooks" / "teardown.yml"
 
 
 def audit_vars(tmp_path, **more):

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import collections_path
-from tests.integration.test_sender_setup import DOMAIN, IPS, PUBLISHER, api_requests, no_change_reads, reads, sender_objects, writes
+from tests.support.collection import collections_path
+from tests.support.sender_setup import DOMAIN, IPS, PUBLISHER, api_requests, no_change_reads, reads, sender_objects, writes
 
 try:
     import ansible_runner

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 
-from tests.integration.test_audit_teardown import AUDIT
-from tests.integration.test_sender_setup import SETUP, ok, sender_objects, sender_vars
+from tests.support.sender_setup import AUDIT
+from tests.support.sender_setup import SETUP, ok, sender_objects, sender_vars
 
 SUBUSER = "client-acme"
 

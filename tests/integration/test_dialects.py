@@ -18,7 +18,7 @@ import sys
 
 import pytest
 
-from tests.integration.test_sender_setup import REPO
+from tests.support.sender_setup import REPO
 from tests.simulator.control import start_simulator
 
 DIALECT_ALL = "all"
@@ -89,7 +89,7 @@ BUDGET_UNDER_ALL = {
 
 
 def test_the_request_budget_under_every_alternative_at_once(capped, tmp_path):
-    from tests.perf import scenarios  # pylint: disable=import-outside-toplevel
+    from tests.support import scenarios  # pylint: disable=import-outside-toplevel
 
     capped.reset()
     capped.set_dialect(DIALECT_ALL)

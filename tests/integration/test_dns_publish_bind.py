@@ -18,7 +18,7 @@ import json
 import pytest
 
 from tests.integration import bind
-from tests.integration.test_sender_setup import SETUP, ok, role_results, summary
+from tests.support.sender_setup import SETUP, ok, role_results, summary
 from tests.simulator.control import start_simulator
 
 APEX = "apex.example.net"

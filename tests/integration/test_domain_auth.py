@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.support.api_log import api_requests, api_writes as writes
 
 import yaml
 
@@ -31,14 +32,6 @@ def ok(run):
     assert run.rc == 0, run.stdout + run.stderr
     assert run.failed == []
     return run
-
-
-def api_requests(simulator):
-    return [r for r in simulator.requests() if r["path"].startswith("/v3/")]
-
-
-def writes(simulator):
-    return [(r["method"], r["path"]) for r in api_requests(simulator) if r["write"]]
 
 
 def domains(simulator):

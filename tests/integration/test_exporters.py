@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from tests.integration import bind
-from tests.integration.test_sender_setup import IPS, SETUP, ok, sender_vars
+from tests.support.sender_setup import IPS, SETUP, ok, sender_vars
 
 DOMAIN = "sender-it.example.net"
 

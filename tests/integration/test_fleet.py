@@ -15,10 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import collections_path
-from tests.integration.test_audit_teardown import AUDIT
-from tests.integration.test_awx_runner import ansible_runner
-from tests.integration.test_sender_setup import PUBLISHER, SETUP
+from tests.support.collection import collections_path
+from tests.support.sender_setup import AUDIT, PUBLISHER, SETUP
 
 SENDERS = {"shop": "192.0.2.60", "news": "192.0.2.61", "blog": "192.0.2.62"}
 
@@ -101,8 +99,7 @@ def test_the_fleet_audit_reads_and_reports_per_sender(simulator, playbook, tmp_p
 def test_two_job_slices_at_once_set_up_their_halves_without_conflicts(simulator, tmp_path):
     # AWX job slicing: each slice is its own play over part of the inventory, run at the same time; each fleet run
     # reads its own snapshot of the one account. Two ansible-runner jobs with complementary --limit halves.
-    if ansible_runner is None:
-        pytest.skip("ansible-runner is not installed (requirements-dev.txt)")
+    ansible_runner = pytest.importorskip("ansible_runner", reason="ansible-runner is not installed (requirements-dev.txt)")
     simulator.add_subusers("blog-sub")
     simulator.add_ips(list(SENDERS.values()))
     simulator.add_ips([SENDERS["blog"]], subusers=["blog-sub"])

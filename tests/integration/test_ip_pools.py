@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from tests.support.api_log import api_calls
+
 IP_A = "203.0.113.10"
 IP_B = "203.0.113.11"
 IP_C = "203.0.113.12"
@@ -27,7 +29,7 @@ def writes(simulator):
 
 
 def api_requests(simulator):
-    return [(r["method"], r["path"], r["status"]) for r in simulator.requests() if r["path"].startswith("/v3/")]
+    return api_calls(simulator, fields=("method", "path", "status"))
 
 
 def pools(simulator):

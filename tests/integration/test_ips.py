@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from tests.support.api_log import api_calls as api_requests
+
 IP_A = "203.0.113.20"
 IP_B = "203.0.113.21"
 NOT_OURS = "198.51.100.88"
@@ -20,10 +22,6 @@ def ip_task(ip=IP_A, warmup=None, task="ip", extra=""):
 
 def writes(simulator):
     return [(r["method"], r["path"]) for r in simulator.requests() if r["write"]]
-
-
-def api_requests(simulator):
-    return [(r["method"], r["path"]) for r in simulator.requests() if r["path"].startswith("/v3/")]
 
 
 def warming(simulator):

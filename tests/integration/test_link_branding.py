@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.support.api_log import api_calls as api_requests
 
 import yaml
 
@@ -25,10 +26,6 @@ def info_task(task="info", **options):
 
 def writes(simulator):
     return [(r["method"], r["path"]) for r in simulator.requests() if r["write"]]
-
-
-def api_requests(simulator):
-    return [(r["method"], r["path"]) for r in simulator.requests() if r["path"].startswith("/v3/")]
 
 
 def links(simulator):

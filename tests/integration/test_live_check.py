@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 
-from tests.integration.test_sender_setup import REPO
+from tests.support.sender_setup import REPO
 from tests.simulator.control import start_simulator
 
 KEY = "SG.live-check-test-key-0123456789"

@@ -192,7 +192,7 @@ def role_simulator(zones):
 
 
 def test_the_role_ends_with_a_sender_ready_for_bulk_mail(zones, role_simulator, playbook, tmp_path):
-    from tests.integration.test_sender_setup import SETUP, ok, role_results, summary
+    from tests.support.sender_setup import SETUP, ok, role_results, summary
 
     sim = role_simulator
     variables = {

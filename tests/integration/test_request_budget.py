@@ -4,7 +4,7 @@
 
 """Request budgets: the exact number of reads and writes of every benchmark scenario (tests/perf).
 
-The scenarios are the benchmark's own (``tests/perf/scenarios.py``), run against the simulator; the counts
+The scenarios are the benchmark's own (``tests/support/scenarios.py``), run against the simulator; the counts
 come from its request log and are deterministic, so they are compared exactly. No times are measured here.
 
 When a count changes, the failure lists every request of the scenario. If it grew, find the request that
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.perf import scenarios
+from tests.support import scenarios
 
 # scenario -> (reads, writes). The target is one read per managed object (scenarios.MANAGED_OBJECTS = 6)
 # and no write for a run with nothing to do.

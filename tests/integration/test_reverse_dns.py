@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import pytest
+from tests.support.api_log import api_calls as api_requests
 
 import json
 
@@ -28,10 +29,6 @@ def rdns_task(ip=IP, domain="example.com", subdomain="email", state="present", t
 
 def writes(simulator):
     return [(r["method"], r["path"]) for r in simulator.requests() if r["write"]]
-
-
-def api_requests(simulator):
-    return [(r["method"], r["path"]) for r in simulator.requests() if r["path"].startswith("/v3/")]
 
 
 def records(simulator):

@@ -13,157 +13,30 @@ from __future__ import annotations
 import pytest
 
 import re
-from pathlib import Path
 
 import requests
 
-REPO = Path(__file__).resolve().parents[2]
-SETUP = REPO / "playbooks" / "sender_setup.yml"
-PUBLISHER = REPO / "playbooks" / "demo" / "publish_to_simulator.yml"
-
-DOMAIN = "sender-it.example.net"
-IPS = ("192.0.2.20", "192.0.2.21")
-POOL = "sender-it-pool"
-PARENT_ID = 1446440
-
-
-def sender_vars(tmp_path, **more):
-    """Everything the role can do (like the demo), for this test's own domain."""
-    values = {
-        "sender_setup_domain": DOMAIN,
-        "sender_setup_ips": IPS,
-        "sender_setup_ip_pool": POOL,
-        "sender_setup_subdomain": "em",
-        "sender_setup_link_subdomain": "links",
-        "sender_setup_default": True,
-        "sender_setup_link_default": True,
-        "sender_setup_dns_mode": "tasks",
-        "sender_setup_dns_tasks_file": str(PUBLISHER),
-        # The simulator's DNS table is not a DNS server: there is nothing for the DNS check to ask.
-        "sender_setup_dns_check": False,
-        "sender_setup_validate_timeout": 5,
-        "sender_setup_validate_delay": 0.1,
-        "sender_setup_zone_file": str(tmp_path / "sender.zone"),
-    }
-    values.update(more)
-    return values
-
-
-# -- helpers ------------------------------------------------------------------------------------------
-
-
-def ok(run):
-    assert run.rc == 0, run.stdout[-6000:] + run.stderr[-3000:]
-    assert run.failed == []
-    return run
-
-
-def role_results(run, name):
-    """Results of the role's task called ``name`` (the callback names them ``<role> : <name>``), in run order."""
-    return [r for r in run.results if r["task"].split(" : ", 1)[-1] == name]
-
-
-def role_task(run, name):
-    found = role_results(run, name)
-    assert len(found) == 1, "task %r ran %d times: %s" % (name, len(found), [r["task"] for r in run.results])
-    return found[0]["result"]
-
-
-def fact(run, task, name):
-    return role_task(run, task)["ansible_facts"][name]
-
-
-def last_fact(run, name):
-    """The value the run last set for the fact ``name``, whichever task of the role set it (both paths set the same facts)."""
-    found = [r["result"]["ansible_facts"][name] for r in run.results if name in (r["result"].get("ansible_facts") or {})]
-    assert found, "no task set %s: %s" % (name, [r["task"] for r in run.results])
-    return found[-1]
-
-
-# The SendGrid steps of the setup: on the fleet path (the playbooks' default) the host's part of the sendgrid_senders
-# run, which the role keeps as __sender_setup_fleet_mine; on the per-host path (sender_setup_fleet=false) the module tasks.
-FLEET_RESULTS = "This sender's results, named as the per-host steps register them"
-PER_HOST_STEPS = {"pool": "The sender's IPs are in its IP pool", "domain": "Domain authentication of the sender", "link": "Link branding of the sender"}
-
-
-def step(run, name):
-    """The result of the setup step ``name`` (pool, domain, link) in the shape its single module returns."""
-    fleet = role_results(run, FLEET_RESULTS)
-    if fleet:
-        assert len(fleet) == 1
-        return fleet[0]["result"]["ansible_facts"]["__sender_setup_fleet_mine"][name]
-    return role_task(run, PER_HOST_STEPS[name])
-
-
-def reverse_dns_steps(run):
-    """The reverse DNS results of the setup, one per IP, on either path."""
-    fleet = role_results(run, FLEET_RESULTS)
-    if fleet:
-        return list(fleet[0]["result"]["ansible_facts"]["__sender_setup_fleet_mine"]["reverse_dns"].values())
-    (rdns,) = role_results(run, "Reverse DNS of the sender's IPs: set up")
-    return rdns["result"]["results"]
-
-
-def summary(run):
-    return fact(run, "Build the summary", "sender_setup_summary")
-
-
-def api_requests(simulator):
-    return [r for r in simulator.requests() if r["path"].startswith("/v3/")]
-
-
-def writes(simulator):
-    return [(r["method"], r["path"]) for r in api_requests(simulator) if r["write"]]
-
-
-def reads(simulator):
-    """``(method, path, what)`` of every read; ``what`` is the filter (ip, domain or username), if any."""
-    found = []
-    for r in api_requests(simulator):
-        if not r["write"]:
-            query = r["query"]
-            found.append((r["method"], r["path"], query.get("ip") or query.get("domain") or query.get("username")))
-    return found
-
-
-def no_change_reads(domain=DOMAIN, ips=IPS, pool=POOL, link=True):
-    """One read per managed object: the pool, each reverse DNS entry, the domain, the link."""
-    expected = [("GET", "/v3/ips/pools/%s" % pool, None)] if pool else []
-    expected += [("GET", "/v3/whitelabel/ips", ip) for ip in ips]
-    expected.append(("GET", "/v3/whitelabel/domains", domain))
-    if link:
-        expected.append(("GET", "/v3/whitelabel/links", None))
-    return expected
-
-
-def record(name, rtype, value):
-    return {"name": name, "type": rtype, "value": value}
-
-
-def expected_records(domain=DOMAIN, ips=IPS, user_id=PARENT_ID):
-    """What SendGrid (the simulator) asks for, in the shared shape and in the role's order."""
-    target = "u%d.wl001.sendgrid.net" % user_id
-    records = [record("o%d.email.%s" % (n, domain), "A", ip) for n, ip in enumerate(ips, 1)]
-    records += [
-        record("em.%s" % domain, "CNAME", target),
-        record("s1._domainkey.%s" % domain, "CNAME", "s1.domainkey." + target),
-        record("s2._domainkey.%s" % domain, "CNAME", "s2.domainkey." + target),
-        record("links.%s" % domain, "CNAME", "sendgrid.net"),
-        record("%d.%s" % (user_id, domain), "CNAME", "sendgrid.net"),
-    ]
-    return records
-
-
-def sender_objects(simulator, domain=DOMAIN):
-    """The sender's objects in the simulator, by kind."""
-    state = simulator.state()
-    return {
-        "pools": [p for p in state["pools"] if p["name"] == POOL],
-        "reverse_dns": [r for r in state["reverse_dns"] if r["rdns"].endswith("." + domain)],
-        "domains": [d for d in state["domains"] if d["domain"] == domain],
-        "links": [link for link in state["links"] if link["domain"] == domain],
-    }
-
+from tests.support.sender_setup import (
+    DOMAIN,
+    IPS,
+    PARENT_ID,
+    POOL,
+    SETUP,
+    api_requests,
+    expected_records,
+    last_fact,
+    no_change_reads,
+    ok,
+    reads,
+    reverse_dns_steps,
+    role_results,
+    role_task,
+    sender_objects,
+    sender_vars,
+    step,
+    summary,
+    writes,
+)
 
 # -- from nothing to validated, then a run with nothing to do ------------------------------------------
 

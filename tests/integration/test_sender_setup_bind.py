@@ -19,7 +19,7 @@ import subprocess
 import pytest
 
 from tests.integration import bind
-from tests.integration.test_sender_setup import (
+from tests.support.sender_setup import (
     IPS,
     PARENT_ID,
     SETUP,

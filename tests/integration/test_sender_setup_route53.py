@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from tests.integration.test_sender_setup import SETUP, last_fact, ok, role_results
+from tests.support.sender_setup import SETUP, last_fact, ok, role_results
 from tests.tools import community_collections
 
 boto3 = pytest.importorskip("boto3", reason="boto3 is in requirements-dev.txt: run make test")
@@ -117,7 +117,7 @@ def route53_vars(client, tmp_path, **more):
 
 
 def route53_env(aws_collections):
-    from tests.integration.conftest import collections_path
+    from tests.support.collection import collections_path
 
     return dict(CREDENTIALS, ANSIBLE_COLLECTIONS_PATH=os.pathsep.join([collections_path(), str(aws_collections)]))
 

@@ -19,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from tests.perf import scenarios
+from tests.support import scenarios
 
 PER_HOST_MAX = 50
 FIRST_TIME = 50

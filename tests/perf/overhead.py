@@ -26,7 +26,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from tests.perf import scenarios
+from tests.support import scenarios
 
 PERF_DIR = Path(__file__).resolve().parent
 CALLBACKS = PERF_DIR / "callback_plugins"

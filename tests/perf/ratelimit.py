@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from tests.perf import overhead, scenarios
+from tests.perf import overhead
+from tests.support import scenarios
 
 
 def sender_host(number: int) -> dict:

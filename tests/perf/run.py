@@ -27,7 +27,8 @@ import sys
 import time
 from pathlib import Path
 
-from tests.perf import fleet, overhead, ratelimit, scenarios
+from tests.perf import fleet, overhead, ratelimit
+from tests.support import scenarios
 from tests.simulator.control import start_simulator
 
 REPO = scenarios.REPO
@@ -147,7 +148,7 @@ def section_budget(sim, ctx) -> str:
         "One sender, `%s`: an IP pool with %d dedicated IPs, reverse DNS for both, domain authentication and link "
         "branding (both the default), subuser `%s` allowed to send with them, DNS records published into the simulator's "
         "DNS table (`sender_setup_dns_mode: tasks`), validation. The collection's own playbooks run with the same "
-        "variables (`tests/perf/scenarios.py`, `sender_vars`), one after the other on one account. Requests are counted "
+        "variables (`tests/support/scenarios.py`, `sender_vars`), one after the other on one account. Requests are counted "
         "from the simulator's request log: a read is a `GET`, a write anything else. Changed = the `changed` count of "
         "the play recap (the audit's are its report files, not SendGrid objects). Wall time: one run."
         % (scenarios.SENDER_DOMAIN, len(scenarios.SENDER_IPS), ", ".join(scenarios.SENDER_SUBUSERS)),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -19,11 +18,11 @@ from types import SimpleNamespace
 import yaml
 
 from tests.integration.conftest import ansible_env
+from tests.support.playbooks import playbook_command
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 ACTION_PLUGINS = HERE / "action_plugins"
-ANSIBLE_PLAYBOOK = str(Path(sys.executable).parent / "ansible-playbook")
 
 
 @dataclass
@@ -73,18 +72,7 @@ class Playbook:
         self.record = workdir / ("%s.results.jsonl" % label)
         if self.record.exists():
             self.record.unlink()
-        command = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(path)]
-        if inventory == "localhost,":
-            command += ["-c", "local"]
-        if extra_vars:
-            command += ["-e", json.dumps(extra_vars)]
-        if check:
-            command.append("--check")
-        if diff:
-            command.append("--diff")
-        if verbosity:
-            command.append("-" + "v" * verbosity)
-        command += list(args)
+        command = playbook_command(path, inventory=inventory, extra_vars=extra_vars, check=check, diff=diff, verbosity=verbosity, args=args)
         base = sim if hasattr(sim, "base_url") else SimpleNamespace(base_url=sim[0], api_key=sim[1])
         run_env = ansible_env(base, dict(RECORD_RESULTS_FILE=str(self.record), ANSIBLE_ACTION_PLUGINS=str(ACTION_PLUGINS)))
         run_env.update(env or {})

@@ -22,7 +22,7 @@ from pathlib import Path
 import requests
 
 from tests.simulator.control import start_simulator
-from tests.tools.demo import collections_path
+from tests.support.collection import collections_path
 
 REPO = Path(__file__).resolve().parents[2]
 KEY = "SG.audit-example-not-a-secret"

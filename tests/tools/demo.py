@@ -26,21 +26,12 @@ import sys
 from pathlib import Path
 
 from tests.simulator.control import start_simulator
+from tests.support.collection import collections_path
 
 REPO = Path(__file__).resolve().parents[2]
 BUILD = REPO / ".build"
 DEMO_KEY = "SG.demo-key-not-a-real-secret"
 DEMO_IPS = ["192.0.2.10", "192.0.2.11"]
-
-
-def collections_path():
-    if os.environ.get("MAILOPS_COLLECTIONS_PATH"):
-        return os.environ["MAILOPS_COLLECTIONS_PATH"]
-    link = BUILD / "collections" / "ansible_collections" / "mailops" / "sendgrid"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(REPO, target_is_directory=True)
-    return str(BUILD / "collections")
 
 
 def ansible_python():

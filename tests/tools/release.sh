@@ -13,7 +13,7 @@
 #   importer     galaxy-importer (as Galaxy runs it, without its container steps) on the tarball
 #   artifact     dist + importer + the tarball installed with --offline into a clean virtualenv holding
 #                only ansible-core, requests and dnspython, and the demo run against that install
-#   matrix       nox (noxfile.py): sanity + unit tests on the oldest and the newest ansible-core
+#   matrix       nox (noxfile.py): sanity + unit tests on every maintained ansible-core line, oldest and newest Python
 #
 # Environment knobs: PYTHON (python3.11), RELEASE_VENV (.venv-release), CHROMIUM (chromium),
 #                    NOX_ARGS (extra nox arguments, e.g. "-s 'tests(ansible_core=\"2.16\")'").

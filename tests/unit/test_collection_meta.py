@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.support.collection import collections_path
+
 REPO = Path(__file__).resolve().parents[2]
 NAMESPACE, NAME = "mailops", "sendgrid"
 MODULES = sorted(p.stem for p in (REPO / "plugins" / "modules").glob("*.py") if p.stem != "__init__")
@@ -33,18 +35,6 @@ SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]
 def load_yaml(relpath):
     with open(REPO / relpath, encoding="utf-8") as f:
         return yaml.safe_load(f)
-
-
-def collections_path():
-    """ANSIBLE_COLLECTIONS_PATH as the harness sets it; created here too so a bare `pytest` works."""
-    if os.environ.get("ANSIBLE_COLLECTIONS_PATH"):
-        return os.environ["ANSIBLE_COLLECTIONS_PATH"]
-    root = REPO / ".build" / "collections"
-    link = root / "ansible_collections" / NAMESPACE / NAME
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(REPO, target_is_directory=True)
-    return str(root)
 
 
 def module_documentation(module):

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from tests.support.collection import collections_path
+
 REPO = Path(__file__).resolve().parents[2]
 PLAYBOOKS = REPO / "playbooks"
 PUBLISHER = PLAYBOOKS / "demo" / "publish_to_simulator.yml"
@@ -53,16 +55,6 @@ _RECAP = re.compile(r"^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\
 
 
 # -- running things ------------------------------------------------------------------------------
-
-
-def collections_path() -> str:
-    """``.build/collections`` whose ``ansible_collections/mailops/sendgrid`` is this checkout."""
-    root = REPO / ".build" / "collections"
-    link = root / "ansible_collections" / "mailops" / "sendgrid"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(REPO, target_is_directory=True)
-    return str(root)
 
 
 def ansible_env(sim, extra: Optional[dict] = None) -> dict:
