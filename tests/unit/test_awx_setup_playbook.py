@@ -41,7 +41,11 @@ def test_the_awx_setup_playbook_passes_syntax_check(awx_collections):
 
 
 def test_the_awx_setup_playbook_passes_ansible_lint(awx_collections):
-    proc = subprocess.run([str(Path(sys.executable).parent / "ansible-lint"), "--offline", "--profile", "production", str(PLAYBOOK)],
+    lint = Path(sys.executable).parent / "ansible-lint"
+    if not lint.exists():
+        # make test's venv has it (requirements-dev.txt); the version matrix's venvs (noxfile.py) hold ansible-core only.
+        pytest.skip("ansible-lint is not installed beside this Python (make test installs it)")
+    proc = subprocess.run([str(lint), "--offline", "--profile", "production", str(PLAYBOOK)],
                           env=_env(awx_collections), capture_output=True, text=True, timeout=600, check=False, cwd=str(REPO))
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
 

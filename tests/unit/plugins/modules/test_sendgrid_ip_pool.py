@@ -518,7 +518,9 @@ def test_members_as_objects_are_read_as_ips(run):
 def test_names_that_are_path_steps_or_control_characters_are_refused_before_any_request(run, name):
     result = run(module, {"name": name}, [])
     assert result["failed"] is True and result["_requests"] == []
-    assert result["msg"].startswith("name ")
+    # ansible-core 2.21 refuses a NUL in any parameter itself, when it logs the module's arguments, before the
+    # module's own check: the name is refused before any request either way.
+    assert result["msg"].startswith("name ") or (name == "tx\x00" and "embedded null character" in result["msg"]), result["msg"]
 
 
 def test_new_name_is_checked_the_same_way(run):
