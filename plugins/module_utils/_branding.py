@@ -15,9 +15,7 @@ the parent account. ``BrandingResource`` is that flow; the modules fill in what 
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
-
-from ansible_collections.mailops.sendgrid.plugins.module_utils._api import api_url_for
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import api_path, api_url_for
 from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import missing_items
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import has_id, SendGridResource
@@ -34,7 +32,7 @@ def is_eu_host(value):
 
 
 def object_path(collection, object_id, *rest):
-    return "/".join((collection, str(object_id)) + tuple(quote(str(part), safe=":") for part in rest))
+    return api_path(collection, object_id, *rest)
 
 
 def first_object(answer):

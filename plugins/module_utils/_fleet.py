@@ -106,8 +106,11 @@ class AccountSnapshot:
             if method.upper() != "GET":
                 self._forget(path)
 
-    def post(self, path, body=None, query=None, retry_safe=False, not_found_ok=False, expect=None):
-        return self.request("POST", path, body=body, query=query, retry_safe=retry_safe, not_found_ok=not_found_ok, expect=expect)
+    def post(self, path, body=None, query=None, retry_safe=False, not_found_ok=False, expect=None, accept_errors=()):
+        return self.request(
+            "POST", path, body=body, query=query, retry_safe=retry_safe, not_found_ok=not_found_ok, expect=expect,
+            accept_errors=accept_errors,
+        )
 
     def _forget(self, path):
         for prefix, lists in WRITE_SCOPES:

@@ -10,8 +10,7 @@ change in any release without notice. Do not import it from other collections.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import api_path
 from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import sorted_ips
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_length
@@ -60,7 +59,12 @@ def validate_pool_name(value, option):
 
 
 def pool_path(name, *rest):
-    return "/".join((POOLS_PATH, quote(name, safe="")) + rest)
+    return api_path(POOLS_PATH, name, *rest)
+
+
+def ip_path(*steps):
+    """``/v3/ips/{ip}``, ``/v3/ips/warmup/{ip}``."""
+    return api_path(IPS_PATH, *steps)
 
 
 def read_pool(client, name):

@@ -27,6 +27,7 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._api import (
     HAS_REQUESTS,
     NetworkError,
     REQUESTS_IMPORT_ERROR,
+    Refusal,
     SendGridClient,
     SendGridError,
     UnexpectedAnswer,
@@ -191,6 +192,10 @@ def has_id(answer):
     return isinstance(answer, dict) and answer.get("id") is not None
 
 
+# The refusals a create may get when a parallel run made the same object first (SendGrid's words are undocumented).
+CONFLICTS = (400, 409, 422)
+
+
 def refused(exc):
     """Whether SendGrid refused the request (a 4xx): a 5xx, a network error or a 2xx answer whose body could not
     be read (the request was carried out, only its answer is unusable) may have changed something."""
@@ -280,13 +285,18 @@ class SendGridResource:
         self.warn(message)
         return validation
 
-    def write(self, method, path, body=None, query=None, not_found_ok=False, retry_safe=None):
-        """Send a write, or in check mode only record that it would be sent. Returns the answer or ``None``."""
+    def write(self, method, path, body=None, query=None, not_found_ok=False, retry_safe=None, accept_errors=()):
+        """Send a write, or in check mode only record that it would be sent. Returns the answer or ``None``.
+
+        A refusal listed in ``accept_errors`` comes back as a ``Refusal`` and changes nothing.
+        """
         if self.check_mode:
             self.changed = True
             return None
         try:
-            answer = self.client.request(method, path, query=query, body=body, not_found_ok=not_found_ok, retry_safe=retry_safe)
+            answer = self.client.request(
+                method, path, query=query, body=body, not_found_ok=not_found_ok, retry_safe=retry_safe, accept_errors=accept_errors,
+            )
         except APIError as exc:
             # A 4xx was refused: nothing changed. A 5xx, a lost answer or a 2xx whose body could not be read
             # (SendGrid did it) may have changed something.
@@ -296,7 +306,8 @@ class SendGridResource:
         except NetworkError:
             self.changed = True
             raise
-        self.changed = True
+        if not isinstance(answer, Refusal):
+            self.changed = True
         return answer
 
     def write_or_reread(self, method, path, body, reread, absorb=None, query=None, complete=None, reread_refused=False):
@@ -320,16 +331,10 @@ class SendGridResource:
         """
         changed_before = self.changed
         try:
-            answer = self.write(method, path, body=body, query=query, retry_safe=False)
+            answer = self.write(method, path, body=body, query=query, retry_safe=False, accept_errors=CONFLICTS if reread_refused else ())
         except (APIError, NetworkError) as exc:
             if refused(exc):
-                if not reread_refused or getattr(exc, "status", None) not in (400, 409, 422):
-                    raise
-                found = reread()
-                if found is None:
-                    raise
-                self.changed = changed_before
-                return found
+                raise
             try:
                 found = reread()
             except (APIError, NetworkError) as reread_error:
@@ -345,6 +350,13 @@ class SendGridResource:
             if found is None:
                 self.changed = changed_before
                 raise
+            return found
+        if isinstance(answer, Refusal):
+            # "Already exists" from a parallel run, in whatever words: the read decides, not the text.
+            found = reread()
+            if found is None:
+                raise answer.error
+            self.changed = changed_before
             return found
         if complete is not None and not self.check_mode and not complete(answer):
             _method, _path, status = self.client.last_request or (method, path, None)

@@ -13,7 +13,7 @@ reconciles many senders in one module run, share it.
 
 from __future__ import annotations
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import Refusal
 from ansible_collections.mailops.sendgrid.plugins.module_utils._branding import (
     BrandingResource,
     describe,
@@ -212,16 +212,12 @@ class DomainAuth(BrandingResource):
 
     def associate(self, obj, name):
         path = self.path(obj["id"], ASSOCIATE[self.params["subuser_association"]])
-        try:
-            # Associating the same subuser again cannot create anything, so it may be repeated.
-            self.write("POST", path, {"username": name}, retry_safe=True)
-        except APIError as exc:
-            if exc.status not in (400, 409):
-                raise
-            # SendGrid's wording of "already associated" is undocumented: a read decides. Associated (our read was
-            # older than SendGrid's state, or a parallel run did it): a refused write, so no change.
-            if name not in self.subusers_using(READ_ASSOCIATION[self.params["subuser_association"]], [name], obj["id"]):
-                raise
+        # Associating the same subuser again cannot create anything, so it may be repeated. A 400 or 409 may mean
+        # "already associated" (our read was older than SendGrid's state, or a parallel run did it), in words
+        # SendGrid does not document: a read decides. Associated: a refused write, so no change.
+        answer = self.write("POST", path, {"username": name}, retry_safe=True, accept_errors=(400, 409))
+        if isinstance(answer, Refusal) and name not in self.subusers_using(READ_ASSOCIATION[self.params["subuser_association"]], [name], obj["id"]):
+            raise answer.error
 
     def disassociate(self, obj, name):
         self.write("DELETE", self.path(obj["id"], "subuser"), query={"username": name}, not_found_ok=True)

@@ -13,7 +13,7 @@ reconciles many senders in one module run, share it.
 
 from __future__ import annotations
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, SendGridError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import Refusal, SendGridError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, POOLS_PATH, list_ips, pool_path, read_pool, validate_pool_name
 from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import missing_items
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
@@ -131,25 +131,24 @@ class IPPool(SendGridResource):
         return {"name": pool["name"], "ips": sorted(members)}
 
     def add_member(self, name, ip):
-        try:
-            # Safe to repeat: a second add of the same IP is answered "already in the pool".
-            self.write("POST", pool_path(name, "ips"), {"ip": ip}, retry_safe=True)
-        except APIError as exc:
-            text = " ".join(m.get("message") or "" for m in exc.messages).lower()
-            if exc.status in (400, 409) and any(word in text for word in ALREADY_A_MEMBER):
-                # Reads lag up to 60 seconds behind an add (SendGrid says so): it is a member already.
-                return
-            if exc.status == 404:
-                # The pool was just read or created, so the missing resource is the IP. Nothing was added,
-                # but the pool may have been created or renamed in this run: ``changed`` says so.
-                raise SendGridError(
-                    "IP %s listed in ips is not a dedicated IP of this SendGrid account (%s)" % (ip, exc.message),
-                    ip=ip,
-                    method=exc.method,
-                    path=exc.path,
-                    status=exc.status,
-                )
-            raise
+        # Safe to repeat: a second add of the same IP is answered "already in the pool".
+        answer = self.write("POST", pool_path(name, "ips"), {"ip": ip}, retry_safe=True, accept_errors=(400, 404, 409))
+        if not isinstance(answer, Refusal):
+            return
+        if answer.status == 404:
+            # The pool was just read or created, so the missing resource is the IP. Nothing was added, but the
+            # pool may have been created or renamed in this run: ``changed`` says so.
+            raise SendGridError(
+                "IP %s listed in ips is not a dedicated IP of this SendGrid account (%s)" % (ip, answer.error.message),
+                ip=ip,
+                method=answer.error.method,
+                path=answer.error.path,
+                status=answer.status,
+            )
+        # No read can decide here: reads lag up to 60 seconds behind an add (SendGrid says so), so the pool read
+        # right after a lost answer may not list the IP yet. SendGrid's words are the only evidence.
+        if not answer.says_any(ALREADY_A_MEMBER):
+            raise answer.error
 
     def delete(self, current):
         self.write("DELETE", pool_path(current["name"]), not_found_ok=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import api_path
 from ansible_collections.mailops.sendgrid.plugins.module_utils._records import dns_record, normalise_dns_records
 
 RDNS_PATH = "/v3/whitelabel/ips"
@@ -20,7 +21,7 @@ PUBLIC_KEYS = ("id", "ip", "rdns", "domain", "subdomain", "valid", "legacy", "us
 
 
 def rdns_path(record_id, *rest):
-    return "/".join((RDNS_PATH, str(record_id)) + rest)
+    return api_path(RDNS_PATH, record_id, *rest)
 
 
 def canonical_ip(value):

@@ -135,10 +135,9 @@ rate_limit:
 """
 
 import time
-from urllib.parse import quote
 
 from ansible_collections.mailops.sendgrid.plugins.module_utils._api import SendGridError
-from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, normalise_ip
+from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, ip_path, normalise_ip
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import run_resource, SendGridModule, SendGridResource
 from ansible_collections.mailops.sendgrid.plugins.module_utils._validators import validate_ipv4
 from ansible_collections.mailops.sendgrid.plugins.module_utils._plan import STEP, Field
@@ -153,7 +152,7 @@ class DedicatedIP(SendGridResource):
         self.params["ip"] = validate_ipv4(self.params["ip"], "ip")
 
     def find(self):
-        item = self.client.get("%s/%s" % (IPS_PATH, quote(self.params["ip"], safe="")), not_found_ok=True, expect=dict)
+        item = self.client.get(ip_path(self.params["ip"]), not_found_ok=True, expect=dict)
         if item is None:
             return None
         # This answer always says whether the IP has a reverse DNS; a missing flag means "if it has a name".
@@ -181,7 +180,7 @@ class DedicatedIP(SendGridResource):
                 absorb=lambda answer: dict(current, warmup=True, start_date=self.start_date(answer)),
             )
         # 404 here means the warmup ended between the read and this request: the goal is reached.
-        self.write("DELETE", "%s/warmup/%s" % (IPS_PATH, quote(current["ip"], safe="")), not_found_ok=True)
+        self.write("DELETE", ip_path("warmup", current["ip"]), not_found_ok=True)
         return dict(current, warmup=False, start_date=None)
 
     def reread_warming_up(self):

@@ -95,8 +95,7 @@ rate_limit:
       sample: 2
 """
 
-from urllib.parse import quote
-
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import api_path
 from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, list_ips
 from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import ip_sort_key
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
@@ -136,7 +135,7 @@ class SubuserIPs(SendGridResource):
         ips = wanted if self.params["purge_ips"] else sorted(set(current["ips"]) | set(wanted), key=ip_sort_key)
         self.check_before_write(current, ips)
         # SendGrid replaces the whole list with the body; repeating the same PUT changes nothing more.
-        answer = self.write("PUT", "%s/%s/ips" % (SUBUSERS_PATH, quote(current["subuser"], safe="")), ips, retry_safe=True)
+        answer = self.write("PUT", api_path(SUBUSERS_PATH, current["subuser"], "ips"), ips, retry_safe=True)
         given = answer.get("ips") if isinstance(answer, dict) else None
         return dict(current, ips=sorted(given, key=ip_sort_key) if isinstance(given, list) else ips)
 

@@ -16,7 +16,9 @@ from ansible_collections.mailops.sendgrid.plugins.module_utils._api import (
     AuthenticationError,
     NetworkError,
     RateLimitedError,
+    Refusal,
     SendGridClient,
+    api_path,
     api_url_for,
     rate_limit_wait,
 )
@@ -81,6 +83,28 @@ def test_not_found_is_none_when_asked(requests_mock, client):
     with pytest.raises(APIError) as info:
         client.get("/v3/ips/pools/x")
     assert info.value.status == 404
+
+
+@pytest.mark.parametrize("status", [400, 409])
+def test_a_declared_refusal_is_returned_not_raised(requests_mock, client, status):
+    requests_mock.post(URL + "/v3/ips/pools/p/ips", status_code=status, json={"errors": [{"field": "ip", "message": "IP Already Exists"}]})
+    answer = client.post("/v3/ips/pools/p/ips", {"ip": "192.0.2.1"}, retry_safe=True, accept_errors=(400, 409))
+    assert isinstance(answer, Refusal)
+    assert answer.status == status
+    assert answer.says_any(("already",)) and not answer.says_any(("duplicate",))
+    assert answer.error.message == "SendGrid API request POST /v3/ips/pools/p/ips failed with HTTP %s: ip: IP Already Exists" % status
+    assert len(requests_mock.request_history) == 1
+
+
+def test_an_undeclared_refusal_and_a_server_error_are_raised_even_when_others_are_declared(requests_mock, client):
+    requests_mock.post(URL + "/v3/a", status_code=403, json={"errors": [{"field": None, "message": "access forbidden"}]})
+    requests_mock.post(URL + "/v3/b", status_code=500, json={"errors": [{"field": None, "message": "boom"}]})
+    with pytest.raises(APIError) as info:
+        client.post("/v3/a", {}, accept_errors=(400, 409))
+    assert info.value.status == 403
+    with pytest.raises(APIError) as info:
+        client.post("/v3/b", {}, accept_errors=(500,))
+    assert info.value.status == 500
 
 
 def test_no_content_is_none(requests_mock, client):
@@ -582,3 +606,15 @@ def test_the_user_agent_carries_the_version_of_galaxy_yml():
     galaxy = yaml.safe_load((Path(__file__).resolve().parents[4] / "galaxy.yml").read_text())
     assert _api.COLLECTION_VERSION == galaxy["version"]
     assert _api.USER_AGENT.startswith("mailops.sendgrid/%s " % galaxy["version"])
+
+
+@pytest.mark.parametrize("steps, path", [
+    (("a b", "ips", "192.0.2.1"), "/v3/ips/pools/a%20b/ips/192.0.2.1"),
+    (("a/b",), "/v3/ips/pools/a%2Fb"),
+    (("..",), "/v3/ips/pools/.."),
+    ((7, "subuser:add"), "/v3/ips/pools/7/subuser:add"),
+    (("ä?#",), "/v3/ips/pools/%C3%A4%3F%23"),
+])
+def test_every_path_step_is_quoted_whole(steps, path):
+    # One builder for every endpoint: a name from the user stays one path step, whatever it holds.
+    assert api_path("/v3/ips/pools", *steps) == path

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, NetworkError, SendGridError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import APIError, NetworkError, Refusal, SendGridError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import SendGridResource
 
 
@@ -17,8 +17,11 @@ class FakeClient:
         self.outcome = outcome
         self.requests = []
 
-    def request(self, method, path, query=None, body=None, not_found_ok=False, retry_safe=None):
+    def request(self, method, path, query=None, body=None, not_found_ok=False, retry_safe=None, accept_errors=()):
+        # As SendGridClient.request: a declared 4xx comes back as a Refusal, anything else is raised.
         self.requests.append((method, path, query, body, retry_safe))
+        if isinstance(self.outcome, APIError) and self.outcome.status in accept_errors and 400 <= self.outcome.status < 500:
+            return Refusal(self.outcome)
         if isinstance(self.outcome, Exception):
             raise self.outcome
         return self.outcome
@@ -127,3 +130,31 @@ def test_when_the_read_after_a_lost_answer_fails_too_the_message_names_the_write
     message = str(info.value)
     assert message.startswith("the outcome of POST /v3/things is unknown")
     assert "GET /v3/things could not connect" in message and resource.changed is True
+
+
+@pytest.mark.parametrize("status", [400, 409, 422])
+def test_a_conflict_found_by_reread_is_someone_elses_object_and_no_change(status):
+    # A parallel run made the object first: the read decides, whatever SendGrid's words are.
+    res = resource(APIError("POST", "/v3/things", status, [{"field": None, "message": "words nobody documented"}]))
+    reread = Reread({"id": 7})
+    assert res.write_or_reread("POST", "/v3/things", {"name": "a"}, reread, reread_refused=True) == {"id": 7}
+    assert res.changed is False
+    assert reread.calls == 1
+
+
+def test_a_conflict_the_reread_does_not_explain_raises_the_refusal():
+    refusal = APIError("POST", "/v3/things", 409, [{"field": None, "message": "taken"}])
+    res = resource(refusal)
+    with pytest.raises(APIError) as info:
+        res.write_or_reread("POST", "/v3/things", {"name": "a"}, Reread(None), reread_refused=True)
+    assert info.value is refusal
+    assert res.changed is False
+
+
+@pytest.mark.parametrize("status", [401, 403, 404])
+def test_other_refusals_are_raised_without_a_read_even_when_conflicts_are_reread(status):
+    res = resource(APIError("POST", "/v3/things", status, [{"field": None, "message": "no"}]))
+    reread = Reread({"id": 7})
+    with pytest.raises(APIError):
+        res.write_or_reread("POST", "/v3/things", {"name": "a"}, reread, reread_refused=True)
+    assert reread.calls == 0
