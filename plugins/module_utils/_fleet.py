@@ -14,7 +14,7 @@ SendGrid's ``domain`` and ``ip`` filters are searches (``example.com`` also find
 also ``1.2.3.40``), so the lookups already keep only exact matches, and a whole list holds every item a filtered one
 would. The whole reads go through ``SendGridClient.paginate``, with every caution it has (page caps, pages served
 twice, answers that are not lists). A write drops the snapshot of its list, so the next lookup (the race check after
-a create) reads it again. Everything else (writes, validation, subuser reads) goes to the client unchanged.
+a create) reads it again; a delete of one object that SendGrid confirmed (2xx or 404) only takes that object out. Everything else (writes, validation, subuser reads) goes to the client unchanged.
 
 ``run_sender`` runs the resources of one sender in the order of the sender_setup role (pool, reverse DNS, domain
 authentication, link branding) with the same options the role passes, and answers each result in the shape the
@@ -24,7 +24,7 @@ order of playbooks/teardown.yml (link branding, domain authentication, reverse D
 
 from __future__ import annotations
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._api import SendGridError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import Refusal, SendGridError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._domain_auth import DOMAINS
 from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import sorted_ips
 from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, POOLS_PATH
@@ -100,17 +100,38 @@ class AccountSnapshot:
     # -- writes ----------------------------------------------------------------------------------
 
     def request(self, method, path, **kwargs):
-        try:
+        if method.upper() == "GET":
             return self._client.request(method, path, **kwargs)
-        finally:
-            if method.upper() != "GET":
-                self._forget(path)
+        try:
+            answer = self._client.request(method, path, **kwargs)
+        except BaseException:
+            # The write may or may not have been carried out: its lists are read again.
+            self._forget(path)
+            raise
+        if not (method.upper() == "DELETE" and not isinstance(answer, Refusal) and self._drop(path)):
+            self._forget(path)
+        return answer
 
     def post(self, path, body=None, query=None, retry_safe=False, not_found_ok=False, expect=None, accept_errors=()):
         return self.request(
             "POST", path, body=body, query=query, retry_safe=retry_safe, not_found_ok=not_found_ok, expect=expect,
             accept_errors=accept_errors,
         )
+
+    def _drop(self, path):
+        """After a delete of one object of a snapshot list (``{list}/{id}``, answered 2xx or 404: it is gone), take
+        it out of the snapshot instead of reading the list again: a teardown of many senders then reads each list
+        once. Whether it could."""
+        for list_path in (DOMAINS, LINKS, RDNS_PATH):
+            object_id = path[len(list_path) + 1:] if path.startswith(list_path + "/") else ""
+            if not object_id or "/" in object_id:
+                continue
+            for key, (items, report) in list(self._lists.items()):
+                if key[0] == list_path:
+                    kept = [item for item in items if not (isinstance(item, dict) and str(item.get("id")) == object_id)]
+                    self._lists[key] = (kept, report)
+            return True
+        return False
 
     def _forget(self, path):
         for prefix, lists in WRITE_SCOPES:

@@ -9,61 +9,13 @@ import pytest
 from ansible.module_utils import basic
 
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_domain_auth as module
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.answers import auto, manual
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils import API_KEY, Call, writes
 
 D = "/v3/whitelabel/domains"
 OWN = {"domain": "example.com", "exclude_subusers": "true", "limit": 500, "offset": 0}
 VALIDATE = D + "/1001/validate"
 REASON = 'Expected CNAME for "em.example.com" to match "u7.wl001.sendgrid.net".'
-
-
-def auto(id=1001, domain="example.com", subdomain="em", username="parent", selector=None, eu=False, subusers=(), **fields):
-    """A domain with automatic security, as SendGrid renders it (three CNAMEs)."""
-    target = "u7.wl001.%ssendgrid.net" % ("eu." if eu else "")
-    first, second = (selector, selector + "2") if selector else ("s1", "s2")
-    obj = base(id, domain, subdomain, username, subusers, automatic_security=True)
-    obj["dns"] = {
-        "mail_cname": {"valid": False, "type": "cname", "host": "%s.%s" % (subdomain, domain), "data": target},
-        "dkim1": {"valid": False, "type": "cname", "host": "%s._domainkey.%s" % (first, domain), "data": "%s.domainkey.%s" % (first, target)},
-        "dkim2": {"valid": False, "type": "cname", "host": "%s._domainkey.%s" % (second, domain), "data": "%s.domainkey.%s" % (second, target)},
-    }
-    obj.update(fields)
-    return obj
-
-
-def manual(id=1001, domain="example.com", subdomain="mail", username="parent", selector=None, ips=(), custom_spf=False, subusers=(), **fields):
-    """A domain with manual security, as SendGrid renders it (MX and TXT records)."""
-    obj = base(id, domain, subdomain, username, subusers, automatic_security=False, custom_spf=custom_spf, ips=list(ips))
-    host = "%s.%s" % (subdomain, domain)
-    spf = "v=spf1 %s -all" % " ".join("ip4:%s" % ip for ip in ips) if custom_spf else "v=spf1 include:sendgrid.net ~all"
-    obj["dns"] = {
-        "mail_server": {"valid": False, "type": "mx", "host": host, "data": "mx.sendgrid.net"},
-        "subdomain_spf": {"valid": False, "type": "txt", "host": host, "data": spf},
-    }
-    if custom_spf:
-        obj["dns"]["domain_spf"] = {"valid": False, "type": "txt", "host": domain, "data": "v=spf1 include:%s -all" % host}
-    obj["dns"]["dkim"] = {"valid": False, "type": "txt", "host": "%s._domainkey.%s" % (selector or "m1", domain), "data": "k=rsa; t=s; p=KEY"}
-    obj.update(fields)
-    return obj
-
-
-def base(id, domain, subdomain, username, subusers, **fields):
-    obj = {
-        "id": id,
-        "user_id": 7,
-        "subdomain": subdomain,
-        "domain": domain,
-        "username": username,
-        "ips": [],
-        "custom_spf": False,
-        "default": False,
-        "legacy": False,
-        "valid": False,
-    }
-    if subusers is not None:
-        obj["subusers"] = [{"user_id": 100 + i, "username": name} for i, name in enumerate(subusers)]
-    obj.update(fields)
-    return obj
 
 
 @pytest.fixture

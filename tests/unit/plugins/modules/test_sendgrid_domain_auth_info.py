@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_domain_auth_info as module
-from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.test_sendgrid_domain_auth import auto, manual
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.answers import auto, manual
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils import Call, writes
 
 D = "/v3/whitelabel/domains"

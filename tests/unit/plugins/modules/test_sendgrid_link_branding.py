@@ -8,33 +8,13 @@ import pytest
 from ansible.module_utils import basic
 
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_link_branding as module
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.answers import link
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils import API_KEY, Call, writes
 
 LINKS = "/v3/whitelabel/links"
 SUBUSER = LINKS + "/subuser"
 LIST = {"limit": 3000}
 NOT_FOUND = {"errors": [{"field": None, "message": "resource not found"}]}
-
-
-def link(link_id, domain="example.com", subdomain="links", default=False, valid=False, region=None, user_id=1446440):
-    target = "eu.sendgrid.net" if region == "eu" else "sendgrid.net"
-    raw = {
-        "id": link_id,
-        "domain": domain,
-        "subdomain": subdomain,
-        "username": "parent",
-        "user_id": user_id,
-        "default": default,
-        "valid": valid,
-        "legacy": False,
-        "dns": {
-            "domain_cname": {"valid": valid, "type": "cname", "host": "%s.%s" % (subdomain, domain), "data": target},
-            "owner_cname": {"valid": valid, "type": "cname", "host": "%s.%s" % (user_id, domain), "data": "sendgrid.net"},
-        },
-    }
-    if region is not None:
-        raw["region"] = region
-    return raw
 
 
 def records(subdomain="links", domain="example.com", target="sendgrid.net", user_id=1446440):

@@ -8,26 +8,10 @@ import pytest
 from ansible.module_utils import basic
 
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_reverse_dns as module
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.answers import IP, USERS, entry
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils import API_KEY, Call, writes
 
 RDNS = "/v3/whitelabel/ips"
-IP = "192.0.2.10"
-USERS = [{"username": "parent", "user_id": 7}]
-
-
-def entry(ip=IP, domain="example.com", subdomain="email", record_id=11, number=1, valid=False, legacy=False):
-    rdns = ".".join(["o%d" % number] + ([subdomain] if subdomain else []) + [domain])
-    return {
-        "id": record_id,
-        "ip": ip,
-        "rdns": rdns,
-        "users": USERS,
-        "subdomain": subdomain,
-        "domain": domain,
-        "valid": valid,
-        "legacy": legacy,
-        "a_record": {"valid": valid, "type": "a", "host": rdns, "data": ip},
-    }
 
 
 def lookup(ip=IP, answer=(), offset=0):

@@ -7,9 +7,7 @@
 from __future__ import annotations
 
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_senders as module
-from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.test_sendgrid_domain_auth import auto
-from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.test_sendgrid_link_branding import link
-from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.test_sendgrid_reverse_dns import entry
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.answers import auto, entry, link
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils import Call, writes
 
 PAGE = {"limit": 500, "offset": 0}
@@ -89,17 +87,18 @@ def test_one_sender_sends_exactly_the_single_modules_lookups(run):
 
 
 def test_state_absent_deletes_every_senders_objects_in_the_teardown_order(run):
-    # Link branding, domain authentication, reverse DNS, pool: the order of playbooks/teardown.yml. A delete makes
-    # its list stale, so the next sender's lookup reads it again.
+    # Link branding, domain authentication, reverse DNS, pool: the order of playbooks/teardown.yml. Each list is read
+    # once: a delete takes its object out of the snapshot (the next sender's lookup does not read the list again);
+    # a pool delete changes the IPs' pools too, so the pool lists are read again.
     pools, ips, rdns, domains, links = account()
     calls = [
         links, Call("DELETE", "/v3/whitelabel/links/7", 204, None),
         domains, Call("DELETE", "/v3/whitelabel/domains/1001", 204, None),
         rdns, Call("DELETE", "/v3/whitelabel/ips/11", 204, None),
         pools, ips, Call("DELETE", "/v3/ips/pools/shop", 204, None),
-        Call("GET", links.path, 200, links.json[1:], query=links.query), Call("DELETE", "/v3/whitelabel/links/8", 204, None),
-        Call("GET", domains.path, 200, domains.json[1:], query=domains.query), Call("DELETE", "/v3/whitelabel/domains/1002", 204, None),
-        Call("GET", rdns.path, 200, rdns.json[1:], query=rdns.query), Call("DELETE", "/v3/whitelabel/ips/12", 204, None),
+        Call("DELETE", "/v3/whitelabel/links/8", 204, None),
+        Call("DELETE", "/v3/whitelabel/domains/1002", 204, None),
+        Call("DELETE", "/v3/whitelabel/ips/12", 204, None),
         Call("GET", pools.path, 200, pools.json[1:]), Call("GET", ips.path, 200, ips.json[1:], query=ips.query),
         Call("DELETE", "/v3/ips/pools/news", 204, None),
     ]
@@ -107,3 +106,21 @@ def test_state_absent_deletes_every_senders_objects_in_the_teardown_order(run):
     assert result["changed"] is True and result["failed_hosts"] == []
     news = result["senders"]["news"]
     assert [news[step]["changed"] for step in ("link", "domain", "pool")] + [news["reverse_dns"]["192.0.2.11"]["changed"]] == [True] * 4
+
+
+def test_a_delete_whose_answer_is_lost_makes_its_list_read_again(run):
+    # A 500 on a DELETE may or may not have deleted: the snapshot of that list is not trusted any more (the links'
+    # list, whose delete SendGrid confirmed, still is).
+    pools, ips, rdns, domains, links = account()
+    boom = {"errors": [{"field": None, "message": "internal error"}]}
+    senders = [dict(SENDERS[0], ip_pool=None, reverse_dns=False, ips=[]), dict(SENDERS[1], ip_pool=None, reverse_dns=False, ips=[])]
+    calls = [
+        links, Call("DELETE", "/v3/whitelabel/links/7", 204, None),
+        domains,
+    ] + [Call("DELETE", "/v3/whitelabel/domains/1001", 500, boom)] * 4 + [
+        Call("DELETE", "/v3/whitelabel/links/8", 204, None),
+        Call("GET", domains.path, 200, domains.json, query=domains.query), Call("DELETE", "/v3/whitelabel/domains/1002", 204, None),
+    ]
+    result = run(module, {"senders": senders, "state": "absent"}, calls)
+    assert result["failed_hosts"] == ["shop"]
+    assert result["senders"]["news"]["domain"]["changed"] is True
