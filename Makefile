@@ -16,7 +16,7 @@
 # Release checks (tests/tools/release.sh; tools from requirements-release.txt in .venv-release):
 #   make docs         lint-collection-docs, the docsite into .build/docs/build/html, broken-link check
 #   make artifact     build the tarball, galaxy-importer, offline install into a clean venv, demo against it
-#   make matrix       nox: sanity + unit tests on every maintained ansible-core line (oldest and newest Python)
+#   make matrix       nox + antsibull-nox: its checks, sanity + units on every maintained ansible-core line (oldest and newest Python)
 #
 # Knobs: PYTHON=python3.11  VENV=.venv  PYTEST_WORKERS=auto (0 = no xdist)  PYTEST_ARGS=...  SANITY_ARGS=...
 

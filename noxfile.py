@@ -2,22 +2,25 @@
 # Copyright (c) mailops.sendgrid contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The version matrix (`make matrix`): ansible-test sanity and the unit tests on every ansible-core line that is
-maintained (meta/runtime.yml's requires_ansible), each on the oldest and the newest controller Python it supports
-that this machine has.
+"""antsibull-nox sessions (`make matrix`): the community's checks of antsibull-nox.toml, and ansible-test sanity and
+units on every ansible-core line that is maintained (meta/runtime.yml's requires_ansible), each on the oldest and the
+newest controller Python it supports that this machine has.
 
 `make test` covers the pinned ansible-core of requirements-dev.txt on Python 3.11; this adds every line.
-Each session gets its own virtualenv, its own sanity copy of the collection under .build/matrix/<session>/ and its
-own HOME for ansible-test's cached virtualenvs, set up the way tests/tools/harness.sh does it
-(see tests/tools/README.md).
 
-Why not antsibull-nox's ansible-test sessions (antsibull-nox.toml, as community.dns has): they run
-``ansible-test sanity --docker`` and ``ansible-test units --docker`` and install ansible-core from GitHub; this
-project's machines reach PyPI, Debian and npm only (no container registry, no GitHub), so here ansible-test runs
-with ``--venv`` on ansible-core from PyPI instead.
+The matrix sessions are antsibull-nox's own ansible-test sessions (``antsibull_nox.add_ansible_test_session``, its
+public API), with two differences from the ones antsibull-nox.toml would make, each for a reason of this workplace:
 
-    nox -l                                                      # the sessions
-    nox -s "matrix(ansible_core='2.21', py='3.13')"             # one of them
+- ``ansible-test ... --venv --python X.Y`` instead of ``--docker``: no container registry is reachable here;
+- ansible-core from PyPI instead of GitHub (``ansible_core_source="pypi"``): GitHub is not reachable here.
+
+And ansible-test bootstraps pip in its virtualenvs with a script it downloads from Ansible's CI file server, which
+is not reachable either: each session gets its own HOME whose ansible-test cache holds tests/tools/get_pip_offline.py
+under that script's name (as the harness does for `make sanity`; see tests/tools/README.md).
+
+    nox -l                                           # the sessions
+    nox -s ansible-test-sanity-2.21-py3.13           # one of them
+    nox                                              # all of them (make matrix)
 """
 
 from __future__ import annotations
@@ -39,106 +42,111 @@ BUILD = ROOT / ".build"
 # 3.13 at most), so the newest tested is 3.13.
 MATRIX = [("2.19", "3.11"), ("2.19", "3.13"), ("2.20", "3.12"), ("2.20", "3.13"), ("2.21", "3.12"), ("2.21", "3.13")]
 
-# What the unit tests import besides ansible-core, at the versions `make test` uses.
-TEST_REQUIREMENTS = ("pytest", "pytest-xdist", "requests", "requests-mock", "PyYAML", "jsonschema", "dnspython")
 
-nox.options.sessions = ["matrix"]
+def pyenv_bin_dirs():
+    """The bin directories of pyenv's Pythons: nox and ansible-test --python X.Y look for pythonX.Y on PATH."""
+    pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    return sorted(glob.glob(os.path.join(pyenv_root, "versions", "3.*", "bin")))
+
+
+os.environ["PATH"] = os.pathsep.join(pyenv_bin_dirs() + [os.environ.get("PATH", "")])
+
+# Imported after PATH is set: antsibull-nox picks each session's Python among those installed.
+import antsibull_nox  # noqa: E402  pylint: disable=wrong-import-position
+
+antsibull_nox.load_antsibull_nox_toml()
+
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
 
-def dev_pins(names):
-    pins = {}
-    for line in (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").splitlines():
-        name, sep, version = line.strip().partition("==")
-        if sep and name.lower() in {n.lower() for n in names}:
-            pins[name] = "%s==%s" % (name, version)
-    missing = {n.lower() for n in names} - {n.lower() for n in pins}
-    if missing:
-        raise RuntimeError("requirements-dev.txt has no pin for %s" % sorted(missing))
-    return sorted(pins.values())
+OUTER_ENVIRONMENT = {name: os.environ.get(name) for name in ("HOME", "ANSIBLE_COLLECTIONS_PATH", "PYTHONPATH")}
 
 
-def interpreter(version):
-    """python<version> from PATH, or from pyenv's versions when only pyenv has it."""
-    found = shutil.which("python%s" % version)
-    if found and subprocess.run([found, "--version"], capture_output=True, check=False).returncode == 0:
-        return found
-    pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    candidates = sorted(glob.glob(os.path.join(pyenv_root, "versions", "%s.*" % version, "bin", "python%s" % version)))
-    return candidates[-1] if candidates else "python%s" % version
+def session_name(kind, core, python):
+    return "ansible-test-%s-%s-py%s" % (kind, core, python)
 
 
-def sanity(session, venv, python_version):
-    """ansible-test sanity --venv on a copy of what a commit would contain (as in the harness)."""
-    work = BUILD / "matrix" / session.name.replace("(", "-").replace(")", "").replace("'", "").replace("=", "-").replace(", ", "-")
-    copy = work / "ansible_collections" / "mailops" / "sendgrid"
-    home = work / "home"
-    python = str(venv / "bin" / "python")
-    session.run(python, str(ROOT / "tests" / "tools" / "sync_tree.py"), str(ROOT), str(copy), external=True)
-    if not (copy / ".git").is_dir():
-        session.run("git", "-c", "init.defaultBranch=sanity", "init", "--quiet", str(copy), external=True)
-    home.mkdir(parents=True, exist_ok=True)
-    real_home = Path.home()
-    for conf in (".config/pip", ".pip", ".cache/pip"):
-        if (real_home / conf).exists() and not (home / conf).exists():
-            (home / conf).parent.mkdir(parents=True, exist_ok=True)
-            (home / conf).symlink_to(real_home / conf)
-    # ansible-test bootstraps pip with a script it downloads from a server that is not reachable here.
-    pip_version = session.run(
-        python,
-        "-c",
-        "from ansible_test._internal.python_requirements import get_venv_packages as g\n"
-        "class P: version = %r\n"
-        "print(g(P)['pip'])" % python_version,
-        silent=True,
-        external=True,
-    ).strip().splitlines()[-1]
-    get_pip = home / ".ansible" / "test" / "cache" / ("get_pip_%s.py" % pip_version.replace(".", "_"))
-    get_pip.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ROOT / "tests" / "tools" / "get_pip_offline.py", get_pip)
-    env = {
-        "HOME": str(home),
-        # ansible-test --venv --python X.Y looks for pythonX.Y on PATH.
-        "PATH": os.pathsep.join([str(Path(interpreter(python_version)).parent), os.environ.get("PATH", "")]),
-        "PYTHONPATH": "",
-        "ANSIBLE_COLLECTIONS_PATH": "",
-    }
-    with session.chdir(copy):
-        session.run(
-            str(venv / "bin" / "ansible-test"), "sanity", "--venv", "--python", python_version, "--color", "no", *session.posargs, env=env, external=True
+class OfflineHome:
+    """A HOME for one ansible-test session whose cache holds the offline pip bootstrap script.
+
+    ansible-test names the script after the pip version it installs, which depends on the ansible-core of the
+    session: that is read from the session's own ansible_test package.
+    """
+
+    def __init__(self, name, python):
+        self.name = name
+        self.python = python
+        self.home = BUILD / "matrix" / name / "home"
+
+    def session_python(self):
+        # nox keeps each session's virtualenv in .nox/<session name, punctuation replaced>.
+        pattern = "".join(c if c.isalnum() else "?" for c in self.name)
+        found = sorted(glob.glob(str(ROOT / ".nox" / (pattern + "*") / "bin" / "python")))
+        if not found:
+            raise RuntimeError("no virtualenv of session %s under .nox/" % self.name)
+        return found[0]
+
+    def pip_version(self):
+        program = (
+            "from ansible_test._internal.python_requirements import get_venv_packages as g\n"
+            "class P: version = %r\n"
+            "print(g(P)['pip'])" % self.python
+        )
+        output = subprocess.run([self.session_python(), "-c", program], capture_output=True, text=True, check=True).stdout
+        return output.strip().splitlines()[-1]
+
+    def before(self):
+        self.restore()
+        self.home.mkdir(parents=True, exist_ok=True)
+        real_home = Path.home()
+        for conf in (".config/pip", ".pip", ".cache/pip"):
+            if (real_home / conf).exists() and not (self.home / conf).exists():
+                (self.home / conf).parent.mkdir(parents=True, exist_ok=True)
+                (self.home / conf).symlink_to(real_home / conf)
+        get_pip = self.home / ".ansible" / "test" / "cache" / ("get_pip_%s.py" % self.pip_version().replace(".", "_"))
+        get_pip.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / "tests" / "tools" / "get_pip_offline.py", get_pip)
+        os.environ.update(HOME=str(self.home), ANSIBLE_COLLECTIONS_PATH="", PYTHONPATH="")
+
+    @staticmethod
+    def after():
+        # antsibull-nox then copies the session's tests/output into the checkout, walking it bottom-up, which
+        # fails on a directory two levels down (tests/output/.tmp/pylint) whose parent is not there yet: make them.
+        output = Path.cwd() / "tests" / "output"
+        for directory in sorted(path for path in output.rglob("*") if path.is_dir()):
+            (ROOT / "tests" / "output" / directory.relative_to(output)).mkdir(parents=True, exist_ok=True)
+        OfflineHome.restore()
+
+    @staticmethod
+    def restore():
+        # Also before each session: one whose ansible-test failed does not get to after().
+        for name, value in OUTER_ENVIRONMENT.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+for CORE, PYTHON in MATRIX:
+    for KIND in ("sanity", "units"):
+        NAME = session_name(KIND, CORE, PYTHON)
+        HOME = OfflineHome(NAME, PYTHON)
+        antsibull_nox.add_ansible_test_session(
+            name=NAME,
+            description="ansible-test %s --venv on ansible-core %s (PyPI), Python %s" % (KIND, CORE, PYTHON),
+            ansible_test_params=[KIND, "--color", "no", "-v", "--venv", "--python", PYTHON],
+            default=False,
+            ansible_core_version=CORE,
+            ansible_core_source="pypi",
+            register_name=KIND,
+            register_extra_data={"python": PYTHON},
+            register_tags=[KIND, "matrix"],
+            callback_before=HOME.before,
+            callback_after=HOME.after,
         )
 
-
-@nox.session(python=False)
-@nox.parametrize("ansible_core,py", MATRIX)
-def matrix(session, ansible_core, py):
-    """ansible-test sanity and the unit tests on one ansible-core line and Python."""
-    python_version = py
-    venv = BUILD / "matrix" / ("venv-%s-py%s" % (ansible_core, python_version))
-    if not (venv / "bin" / "python").exists():
-        session.run(interpreter(python_version), "-m", "venv", str(venv), external=True)
-    python = str(venv / "bin" / "python")
-    session.run(
-        python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "ansible-core==%s.*" % ansible_core, *dev_pins(TEST_REQUIREMENTS), external=True,
-    )
-    session.run(str(venv / "bin" / "ansible"), "--version", external=True)
-
-    sanity(session, venv, python_version)
-
-    # Unit tests against this ansible-core (ansible-doc of every module included), on this checkout.
-    link = BUILD / "collections" / "ansible_collections" / "mailops" / "sendgrid"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(Path("../../../.."), target_is_directory=True)
-    session.run(
-        python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto", "tests/unit",
-        # ansible-doc (tests/unit/test_collection_meta.py) comes from this venv.
-        env={
-            "ANSIBLE_COLLECTIONS_PATH": str(BUILD / "collections"),
-            "PYTHONPATH": "",
-            "PATH": os.pathsep.join([str(venv / "bin"), os.environ.get("PATH", "")]),
-        },
-        external=True,
-    )
+# `nox` alone (make matrix): antsibull-nox.toml's checks, then the matrix.
+nox.options.sessions = ["docs-check", "extra-checks", "build-import-check"] + [
+    session_name(kind, core, python) for core, python in MATRIX for kind in ("sanity", "units")
+]

@@ -13,10 +13,11 @@
 #   importer     galaxy-importer (as Galaxy runs it, without its container steps) on the tarball
 #   artifact     dist + importer + the tarball installed with --offline into a clean virtualenv holding
 #                only ansible-core, requests and dnspython, and the demo run against that install
-#   matrix       nox (noxfile.py): sanity + unit tests on every maintained ansible-core line, oldest and newest Python
+#   matrix       nox + antsibull-nox (noxfile.py, antsibull-nox.toml): docs-check, extra-checks, build-import-check,
+#                ansible-test sanity + units on every maintained ansible-core line, oldest and newest Python
 #
 # Environment knobs: PYTHON (python3.11), RELEASE_VENV (.venv-release), CHROMIUM (chromium),
-#                    NOX_ARGS (extra nox arguments, e.g. "-s 'tests(ansible_core=\"2.16\")'").
+#                    NOX_ARGS (extra nox arguments, e.g. "-s ansible-test-sanity-2.21-py3.13").
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"

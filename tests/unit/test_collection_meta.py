@@ -162,3 +162,13 @@ def test_the_roles_list_of_inputs_is_its_argument_spec():
     listed = load_yaml("roles/sender_setup/vars/main.yml")["__sender_setup_inputs"]
     assert listed == sorted(spec), "roles/sender_setup/vars/main.yml __sender_setup_inputs: missing %s, unknown %s" % (
         sorted(set(spec) - set(listed)), sorted(set(listed) - set(spec)))
+
+
+def test_the_unit_test_requirements_are_the_pins_of_requirements_dev():
+    # ansible-test units (the nox matrix) installs tests/unit/requirements.txt; make test installs requirements-dev.txt.
+    def pins(path):
+        lines = (REPO / path).read_text(encoding="utf-8").splitlines()
+        return dict(line.split("==", 1) for line in (line.split("#")[0].strip() for line in lines) if "==" in line)
+
+    unit, dev = pins("tests/unit/requirements.txt"), pins("requirements-dev.txt")
+    assert unit and {name: dev.get(name) for name in unit} == unit
