@@ -14,7 +14,8 @@ SendGrid's ``domain`` and ``ip`` filters are searches (``example.com`` also find
 also ``1.2.3.40``), so the lookups already keep only exact matches, and a whole list holds every item a filtered one
 would. The whole reads go through ``SendGridClient.paginate``, with every caution it has (page caps, pages served
 twice, answers that are not lists). A write drops the snapshot of its list, so the next lookup (the race check after
-a create) reads it again; a delete of one object that SendGrid confirmed (2xx or 404) only takes that object out. Everything else (writes, validation, subuser reads) goes to the client unchanged.
+a create) reads it again; a delete of one object that SendGrid confirmed (2xx or 404) only takes that object
+out. Everything else (writes, validation, subuser reads) goes to the client unchanged.
 
 ``run_sender`` runs the resources of one sender in the order of the sender_setup role (pool, reverse DNS, domain
 authentication, link branding) with the same options the role passes, and answers each result in the shape the
