@@ -9,6 +9,7 @@ import yaml
 from ansible.module_utils import basic
 
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_link_branding, sendgrid_link_branding_info as module
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules import answers
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils import API_KEY, Call
 
 LINKS = "/v3/whitelabel/links"
@@ -16,22 +17,9 @@ LIST = {"limit": 3000}
 NOT_FOUND = {"errors": [{"field": None, "message": "resource not found"}]}
 
 
-def link(link_id, domain="example.com", subdomain="links", default=False, valid=True, region=None, user_id=1446440):
-    target = "eu.sendgrid.net" if region == "eu" else "sendgrid.net"
-    return {
-        "id": link_id,
-        "domain": domain,
-        "subdomain": subdomain,
-        "username": "parent",
-        "user_id": user_id,
-        "default": default,
-        "valid": valid,
-        "legacy": False,
-        "dns": {
-            "owner_cname": {"valid": valid, "type": "cname", "host": "%s.%s" % (user_id, domain), "data": "sendgrid.net"},
-            "domain_cname": {"valid": valid, "type": "cname", "host": "%s.%s" % (subdomain, domain), "data": target},
-        },
-    }
+def link(link_id, valid=True, **fields):
+    # Listed links are valid unless a test says otherwise.
+    return answers.link(link_id, valid=valid, **fields)
 
 
 def item(link_id, domain="example.com", subdomain="links", default=False, valid=True, region="us", user_id=1446440):

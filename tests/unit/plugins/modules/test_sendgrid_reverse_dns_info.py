@@ -7,25 +7,10 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.sendgrid.plugins.modules import sendgrid_reverse_dns_info as module
+from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.answers import USERS, entry
 from ansible_collections.mailops.sendgrid.tests.unit.plugins.modules.utils import API_KEY, Call
 
 RDNS = "/v3/whitelabel/ips"
-USERS = [{"username": "parent", "user_id": 7}]
-
-
-def entry(ip, domain="example.com", subdomain="email", record_id=11, number=1, valid=False, legacy=False):
-    rdns = ".".join(["o%d" % number] + ([subdomain] if subdomain else []) + [domain])
-    return {
-        "id": record_id,
-        "ip": ip,
-        "rdns": rdns,
-        "users": USERS,
-        "subdomain": subdomain,
-        "domain": domain,
-        "valid": valid,
-        "legacy": legacy,
-        "a_record": {"valid": valid, "type": "a", "host": rdns, "data": ip},
-    }
 
 
 def page(answer, offset=0, ip=None):
