@@ -20,6 +20,7 @@ from .routing import (Request, Response, Route, optional_bool, optional_subdomai
                       parse_id, reject_unknown_fields, require_domain, require_ipv4)
 from .state import (LAG_REASON, Account, ApiError, Domain, Store, alt_error, bad_request, dialect, forbidden, lagging,
                     make_default, not_found, now)
+from .subusers import subuser_to_associate
 
 MAX_ASSOCIATED_DOMAINS = 5
 REGIONS = ("global", "eu")
@@ -126,17 +127,6 @@ def _parent_domain(req: Request, must_be_valid: bool = False) -> Domain:
         raise bad_request("the authenticated domain must be validated before it can be "
                           "associated with a subuser", "domain_id")
     return d
-
-
-def _subuser(req: Request, username) -> Account:
-    if not req.account.is_parent:
-        raise forbidden()
-    if not isinstance(username, str) or not username:
-        raise bad_request("username is required", "username")
-    account = req.store.subuser(username)
-    if account is None:
-        raise not_found(f"subuser {username} not found", "username")
-    return account
 
 
 # -- endpoints -------------------------------------------------------------------------
@@ -298,14 +288,14 @@ def validate(req: Request) -> Response:
 def associate(req: Request) -> Response:
     """One-domain-per-subuser association: replaces whatever the subuser had."""
     d = _parent_domain(req, must_be_valid=True)
-    account = _subuser(req, req.json().get("username"))
+    account = subuser_to_associate(req, req.json().get("username"))
     account.domain_assoc = [d.id]
     return Response(201, render(req.store, d))
 
 
 def associate_multiple(req: Request) -> Response:
     d = _parent_domain(req, must_be_valid=True)
-    account = _subuser(req, req.json().get("username"))
+    account = subuser_to_associate(req, req.json().get("username"))
     if d.id in account.domain_assoc:
         raise bad_request(alt_error(req.store, "already_associated", f"domain {d.id} is already associated with {account.username}",
                                     username=account.username), "username")
@@ -318,14 +308,14 @@ def associate_multiple(req: Request) -> Response:
 
 def disassociate_one(req: Request) -> Response:
     d = _parent_domain(req)
-    account = _subuser(req, req.arg("username"))
+    account = subuser_to_associate(req, req.arg("username"))
     if d.id in account.domain_assoc:
         account.domain_assoc.remove(d.id)
     return Response(204)
 
 
 def associated(req: Request) -> Response:
-    account = _subuser(req, req.arg("username"))
+    account = subuser_to_associate(req, req.arg("username"))
     domains = [req.store.domains[i] for i in account.domain_assoc if i in req.store.domains]
     if not domains:
         raise not_found(f"no authenticated domain is associated with {account.username}",
@@ -334,13 +324,13 @@ def associated(req: Request) -> Response:
 
 
 def associated_all(req: Request) -> Response:
-    account = _subuser(req, req.arg("username"))
+    account = subuser_to_associate(req, req.arg("username"))
     return Response(200, [render(req.store, req.store.domains[i])
                           for i in account.domain_assoc if i in req.store.domains])
 
 
 def disassociate(req: Request) -> Response:
-    account = _subuser(req, req.arg("username"))
+    account = subuser_to_associate(req, req.arg("username"))
     account.domain_assoc = []
     return Response(204)
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 from .dns import check_record
 from .routing import (Request, Response, Route, optional_bool, optional_subdomain, paginate, parse_id,
                       reject_unknown_fields, require_domain)
-from .state import LAG_REASON, ApiError, Link, Store, bad_request, dialect, forbidden, lagging, make_default, not_found, now
+from .state import LAG_REASON, ApiError, Link, Store, bad_request, dialect, lagging, make_default, not_found, now
+from .subusers import subuser_to_associate
 
 MAX_LIST_LIMIT = 3000
 REGIONS = ("us", "eu")
@@ -169,20 +170,9 @@ def validate(req: Request) -> Response:
     return Response(200, {"id": link.id, "valid": link.valid, "validation_results": results})
 
 
-def _subuser(req: Request, username):
-    if not req.account.is_parent:
-        raise forbidden()
-    if not isinstance(username, str) or not username:
-        raise bad_request("username is required", "username")
-    account = req.store.subuser(username)
-    if account is None:
-        raise not_found(f"subuser {username} not found", "username")
-    return account
-
-
 def associate(req: Request) -> Response:
     link = _link(req, "link_id")
-    account = _subuser(req, req.json().get("username"))
+    account = subuser_to_associate(req, req.json().get("username"))
     # SendGrid documents that the parent must create *and validate* a link before it can
     # hand it to a subuser.
     if not link.valid:
@@ -193,7 +183,7 @@ def associate(req: Request) -> Response:
 
 
 def associated(req: Request) -> Response:
-    account = _subuser(req, req.arg("username"))
+    account = subuser_to_associate(req, req.arg("username"))
     link = req.store.links.get(account.link_assoc) if account.link_assoc else None
     if link is None:
         raise not_found(f"no branded link is associated with {account.username}", "username")
@@ -201,7 +191,7 @@ def associated(req: Request) -> Response:
 
 
 def disassociate(req: Request) -> Response:
-    account = _subuser(req, req.arg("username"))
+    account = subuser_to_associate(req, req.arg("username"))
     account.link_assoc = None
     return Response(204)
 

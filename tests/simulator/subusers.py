@@ -16,6 +16,18 @@ from .state import bad_request, forbidden, not_found
 REGIONS = ("all", "global", "eu")
 
 
+def subuser_to_associate(req: Request, username):
+    """The subuser a domain or link association names: only the parent associates, and the subuser must exist."""
+    if not req.account.is_parent:
+        raise forbidden()
+    if not isinstance(username, str) or not username:
+        raise bad_request("username is required", "username")
+    account = req.store.subuser(username)
+    if account is None:
+        raise not_found(f"subuser {username} not found", "username")
+    return account
+
+
 def render(account, include_region: bool) -> dict:
     body = {"id": account.user_id, "username": account.username,
             "email": f"{account.username}@example.com" if "@" not in account.username
