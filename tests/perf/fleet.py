@@ -19,6 +19,7 @@ import json
 import sys
 from pathlib import Path
 
+from tests.perf import overhead
 from tests.support import scenarios
 
 PER_HOST_MAX = 50
@@ -50,11 +51,13 @@ def inventory(senders: int, workdir: Path, fleet: bool) -> Path:
     return path
 
 
-def run(sim, playbook: str, senders: int, workdir: Path, fleet: bool, check: bool = False) -> dict:
+def run(sim, playbook, senders: int, workdir: Path, fleet: bool, check: bool = False, env=None) -> dict:
+    """One run of a bundled playbook (a name) or of any playbook (a path) over ``senders`` inventory hosts."""
     path = inventory(senders, workdir, fleet)
     sim.clear_requests()
     args = ["--forks", str(FORKS)] + (["-e", "audit_report_dir=%s" % (workdir / "reports")] if playbook == "audit.yml" else [])
-    result = scenarios.run_playbook(sim, scenarios.PLAYBOOKS / playbook, workdir, {"sendgrid_hosts": "senders"}, args=args, inventory=str(path))
+    playbook_path = scenarios.PLAYBOOKS / playbook if isinstance(playbook, str) else playbook
+    result = scenarios.run_playbook(sim, playbook_path, workdir, {"sendgrid_hosts": "senders"}, args=args, inventory=str(path), env=env)
     count = scenarios.Count.of(sim.requests())
     failed = sum(host["failed"] for host in result.recap.values())
     if result.rc != 0 and playbook != "audit.yml":
@@ -114,3 +117,54 @@ def plot(results: dict, path: Path) -> bool:
     figure.tight_layout()
     figure.savefig(str(path), dpi=110)
     return True
+
+
+def task_times(trace: list) -> list:
+    """``[task, hosts, seconds]`` per task of a traced linear run, in order: a task lasts from its start until its last
+    host answered (each result's ``seconds`` counts from the task's start)."""
+    tasks: list = []
+    for entry in trace:
+        if not tasks or tasks[-1][0] != entry["task"]:
+            tasks.append([entry["task"], 0, 0.0, entry])
+        tasks[-1][1] += 1
+        tasks[-1][2] = max(tasks[-1][2], entry["seconds"] or 0.0)
+    return tasks
+
+
+def floor_tasks(tasks: list) -> list:
+    """The same tasks, each an ``ansible.builtin.debug`` over the same hosts (a task that ran on one host runs once)."""
+    plays = []
+    for number, (name, hosts, _seconds, entry) in enumerate(tasks, 1):
+        task = {"name": name, "ansible.builtin.debug": {"msg": "task %d" % number}}
+        if hosts == 1:
+            task["run_once"] = True
+        if entry["status"] == "skipped":
+            task["when"] = False
+        plays.append(task)
+    return [{"name": "Floor", "hosts": "{{ sendgrid_hosts }}", "connection": "local", "gather_facts": False, "tasks": plays}]
+
+
+def profile(sim, senders: int, workdir: Path, log) -> dict:
+    """Where a no-change fleet run of ``senders`` spends its time: each task's wall time, the same task list as
+    ``debug`` tasks over the same hosts (Ansible's floor for it), and a one-sender run for the target (3x)."""
+    prepare(sim, senders)
+    log("fleet profile: setting up %d senders" % senders)
+    run(sim, "sender_setup.yml", senders, workdir, True)
+    one = run(sim, "sender_setup.yml", 1, workdir, True)
+    trace_file = workdir / "trace-fleet.jsonl"
+    if trace_file.exists():
+        trace_file.unlink()
+    log("fleet profile: traced no-change run of %d senders" % senders)
+    traced = run(sim, "sender_setup.yml", senders, workdir, True, env=overhead.trace_env(trace_file))
+    if traced["writes"]:
+        raise RuntimeError("the traced fleet run was not a no-change run")
+    tasks = task_times(overhead.read_trace(trace_file))
+    floor_playbook = overhead.write_playbook(workdir / "floor-fleet.yml", floor_tasks(tasks))
+    floor_trace = workdir / "trace-floor.jsonl"
+    if floor_trace.exists():
+        floor_trace.unlink()
+    log("fleet profile: the same tasks as debug tasks")
+    floor = run(sim, floor_playbook, senders, workdir, True, env=overhead.trace_env(floor_trace))
+    floor_times = {name: seconds for name, _hosts, seconds, _entry in task_times(overhead.read_trace(floor_trace))}
+    return {"senders": senders, "one": one, "run": traced, "floor": floor,
+            "tasks": [{"task": name, "hosts": hosts, "seconds": seconds, "floor": floor_times.get(name)} for name, hosts, seconds, _entry in tasks]}

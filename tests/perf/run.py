@@ -4,7 +4,7 @@
 
 """The benchmark of mailops.sendgrid: ``python -m tests.perf`` (or ``make perf``).
 
-Starts the simulator, runs the four parts below and writes their tables into docs/performance.md
+Starts the simulator, runs the parts below and writes their tables into docs/performance.md
 (sections that were not run keep what the file had). See tests/perf/README.md.
 
 1. budget     requests per scenario of a sender's life cycle (reads and writes)
@@ -12,6 +12,7 @@ Starts the simulator, runs the four parts below and writes their tables into doc
 3. overhead   a no-change role run against the same tasks calling a trivial built-in module
 4. ratelimit  twenty senders in parallel against a simulator that allows N requests per second
 5. fleet      1 to 500 senders, per-host path against the fleet path (sender_setup_fleet), no-change setup and audit
+6. fleet_profile  where a no-change fleet run of 50 senders spends its time, task by task, against the same tasks as debug
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from tests.support import scenarios
 from tests.simulator.control import start_simulator
 
 REPO = scenarios.REPO
-SECTIONS = ("budget", "scale", "overhead", "ratelimit", "fleet")
+SECTIONS = ("budget", "scale", "overhead", "ratelimit", "fleet", "fleet_profile")
 FLEET_SIZES = (1, 20, 50, 200, 500)
 API_KEY = "SG.perf-key-not-a-secret"
 OVERHEAD_TARGET = 1.3
@@ -670,8 +671,51 @@ def _fleet_findings(results) -> list:
 
 # -- the document --------------------------------------------------------------------------------
 
+# -- 6. where a fleet run's time goes -----------------------------------------------------------
+
+
+PROFILE_SENDERS = 50
+
+
+def section_fleet_profile(sim, ctx) -> str:
+    workdir = ctx.workdir / "fleet-profile"
+    wait_idle(ctx, "the fleet profile")
+    result = fleet.profile(sim, PROFILE_SENDERS, workdir, log)
+    total = sum(task["seconds"] for task in result["tasks"])
+    rows = [[task["task"].split(" : ", 1)[-1], "%d" % task["hosts"], fmt_s(task["seconds"]), fmt_s(task["floor"]) if task["floor"] is not None else ""]
+            for task in result["tasks"]]
+    one, traced, floor = result["one"], result["run"], result["floor"]
+    lines = [
+        "## 6. Where a fleet run's time goes",
+        "",
+        "Measured %s on commit `%s`; %d forks. A no-change run of `playbooks/sender_setup.yml` (the fleet path) over the %d "
+        "senders of part 5's inventory, traced task by task (`tests/perf/callback_plugins/perf_trace.py`; a task lasts from its "
+        "start until its last host answered), then the same task list with every task an `ansible.builtin.debug` over the same "
+        "hosts (a task that ran once runs once): what Ansible itself costs for these tasks." % (
+            time.strftime("%Y-%m-%d %H:%M"), git("rev-parse", "--short", "HEAD") or "unknown", fleet.FORKS, result["senders"]),
+        "",
+        table(["task", "hosts", "wall time", "as debug"], rows),
+        "",
+        "Whole run: %s (%d requests; the tasks above add up to %s), the debug floor of the same tasks %s, one sender %s "
+        "(the target for %d senders is 3x that: %s)." % (
+            fmt_s(traced["seconds"]), traced["reads"] + traced["writes"], fmt_s(total), fmt_s(floor["seconds"]), fmt_s(one["seconds"]),
+            result["senders"], fmt_s(3 * one["seconds"])),
+    ]
+    findings = []
+    if floor["seconds"] > 3 * one["seconds"]:
+        findings.append("Fleet, %d senders: even the same %d tasks as `debug` take %s, over 3x one sender (%s): with this many tasks a "
+                        "host the target cannot be met by making the tasks cheaper; the fleet path needs fewer tasks a host." % (
+                            result["senders"], len(result["tasks"]), fmt_s(floor["seconds"]), fmt_s(3 * one["seconds"])))
+    slowest = sorted(result["tasks"], key=lambda task: task["seconds"] - (task["floor"] or 0.0), reverse=True)[:3]
+    findings.append("Fleet, %d senders: the tasks that cost most over their debug floor: %s." % (
+        result["senders"], "; ".join("%s (%s, as debug %s)" % (task["task"].split(" : ", 1)[-1], fmt_s(task["seconds"]), fmt_s(task["floor"] or 0.0))
+                                     for task in slowest)))
+    ctx.findings["fleet_profile"] = findings
+    return "\n".join(lines)
+
+
 RUNNERS = {"budget": section_budget, "scale": section_scale, "overhead": section_overhead, "ratelimit": section_ratelimit,
-           "fleet": section_fleet}
+           "fleet": section_fleet, "fleet_profile": section_fleet_profile}
 
 
 class Context:
@@ -723,7 +767,7 @@ def render(out: Path, sections: dict, findings: dict, facts: list, command: str)
     for name in SECTIONS:
         body = sections.get(name) or old.get(name) or "## %s\n\n_Not measured yet: `python -m tests.perf --only %s`._" % (
             {"budget": "1. Request budget per scenario", "scale": "2. Scale", "overhead": "3. Overhead", "ratelimit": "4. Rate limit",
-             "fleet": "5. Fleet"}[name], name)
+             "fleet": "5. Fleet", "fleet_profile": "6. Where a fleet run's time goes"}[name], name)
         parts += [_block(name, body), ""]
     parts += ["## Findings", ""]
     for name in SECTIONS:
