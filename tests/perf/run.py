@@ -550,7 +550,8 @@ def section_ratelimit(sim, ctx) -> str:
         "",
         "%d senders set up in parallel: one inventory host each (`ansible_connection=local`), each with its own domain, "
         "dedicated IP, pool, reverse DNS and link (no default flags and no subusers, which one account's senders would "
-        "fight over), `playbooks/sender_setup.yml` with `--forks %d`. First without a limit (what this machine needs "
+        "fight over), `playbooks/sender_setup.yml` with `--forks %d`, on its default path (the fleet path: one "
+        "`sendgrid_senders` run sends the requests of every sender, one after another). First without a limit (what this machine needs "
         "anyway), then with the simulator limited to **N = %d requests per second** (`POST /_simulator/rate_limit`; a fixed "
         "one-second window like SendGrid's, 429 with `X-RateLimit-Reset` beyond it). N was %s. Ideal = served requests "
         "/ N. \"vs bound\" compares with the larger of the ideal and the unlimited run's time. \"SendGrid tasks / other\" "
@@ -591,12 +592,13 @@ def _ratelimit_findings(limited_setup, runs) -> list:
                         for run in runs if run.strategy == "free" and run.ratio)))
     if limited_setup.count.throttled:
         findings.append(
-            "**%d answers were 429 (%.2f per served request).** After a 429 the module processes of the controller that "
-            "use the key take turns through a lock file (`_rate_gate`, issue 13): the one that drew the 429 waits out "
-            "`X-RateLimit-Reset` holding the gate, the other processes (of %d hosts) wait for the gate instead of asking "
-            "SendGrid, so a window costs about one 429 instead of one per fork. Before the gate, with jitter alone, the "
-            "same run drew 2.46 per served request (commit `b13dc01`), and with neither 12.5." % (
-                limited_setup.count.throttled, per_served(limited_setup), limited_setup.hosts))
+            "**%d answers were 429 (%.2f per served request).** On the fleet path one module process sends every "
+            "sender's requests, so each window past the limit costs one 429: the client waits out `X-RateLimit-Reset` "
+            "(plus jitter) and sends the next request after it. On the per-host path (`sender_setup_fleet: false`) the "
+            "module processes of the %d hosts take turns through a lock file after a 429 (`_rate_gate`, issue 13), so "
+            "that a window also costs about one 429 instead of one per fork; measured on that path (commit `2e35aa5`, "
+            "2 requests/s): 0.50 per served request, 1.32x the ideal; with jitter alone 2.46 (commit `b13dc01`), with "
+            "neither 12.5." % (limited_setup.count.throttled, per_served(limited_setup), limited_setup.hosts))
     return findings
 
 
