@@ -172,3 +172,13 @@ def test_the_unit_test_requirements_are_the_pins_of_requirements_dev():
 
     unit, dev = pins("tests/unit/requirements.txt"), pins("requirements-dev.txt")
     assert unit and {name: dev.get(name) for name in unit} == unit
+
+
+def test_every_ansible_core_minimum_is_the_one_of_meta_runtime():
+    # requires_ansible is the claim; the role's metadata and the execution environment must not claim older lines.
+    runtime = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text(encoding="utf-8"))
+    minimum = runtime["requires_ansible"].lstrip(">=").rsplit(".", 1)[0]
+    role = yaml.safe_load((REPO / "roles" / "sender_setup" / "meta" / "main.yml").read_text(encoding="utf-8"))
+    assert str(role["galaxy_info"]["min_ansible_version"]) == minimum
+    ee = yaml.safe_load((REPO / "docs" / "awx" / "execution-environment.yml").read_text(encoding="utf-8"))
+    assert ee["dependencies"]["ansible_core"]["package_pip"].startswith("ansible-core>=%s," % minimum)
