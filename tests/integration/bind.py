@@ -206,6 +206,17 @@ class BindServer:
             "command": self.command,
         }
 
+    def nsupdate_vars(self):
+        """The sender_setup role's variables that publish into this server with nsupdate (TSIG-signed)."""
+        return {
+            "sender_setup_dns_mode": "nsupdate",
+            "sender_setup_nsupdate_server": self.host,
+            "sender_setup_nsupdate_port": self.port,
+            "sender_setup_nsupdate_key_name": self.key_name,
+            "sender_setup_nsupdate_key_secret": self.key_secret,
+            "sender_setup_nsupdate_key_algorithm": self.key_algorithm,
+        }
+
     @property
     def keyring(self):
         return dns.tsigkeyring.from_text({self.key_name: (self.key_algorithm, self.key_secret)})
