@@ -125,7 +125,8 @@ class AccountSnapshot:
         once. Whether it could."""
         for list_path in (DOMAINS, LINKS, RDNS_PATH):
             object_id = path[len(list_path) + 1:] if path.startswith(list_path + "/") else ""
-            if not object_id or "/" in object_id:
+            # SendGrid's ids are numbers; another step there (links/subuser, domains/default) is not one object.
+            if not object_id.isdigit():
                 continue
             for key, (items, report) in list(self._lists.items()):
                 if key[0] == list_path:
