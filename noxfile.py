@@ -44,12 +44,18 @@ MATRIX = [("2.19", "3.11"), ("2.19", "3.13"), ("2.20", "3.12"), ("2.20", "3.13")
 
 
 def pyenv_bin_dirs():
-    """The bin directories of pyenv's Pythons: nox and ansible-test --python X.Y look for pythonX.Y on PATH."""
+    """The bin directories of pyenv's Pythons, newest first: nox and ansible-test --python X.Y look for pythonX.Y on
+    PATH, and this machine has most of them from pyenv only."""
     pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    return sorted(glob.glob(os.path.join(pyenv_root, "versions", "3.*", "bin")))
+
+    def version(path):
+        return tuple(int(part) if part.isdigit() else 0 for part in Path(path).parent.name.split("."))
+
+    return sorted(glob.glob(os.path.join(pyenv_root, "versions", "3.*", "bin")), key=version, reverse=True)
 
 
-os.environ["PATH"] = os.pathsep.join(pyenv_bin_dirs() + [os.environ.get("PATH", "")])
+# After what PATH has: they only add the pythonX.Y that are missing, and never shadow the system's python3 or pip.
+os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", "")] + pyenv_bin_dirs())
 
 # Imported after PATH is set: antsibull-nox picks each session's Python among those installed.
 import antsibull_nox  # noqa: E402  pylint: disable=wrong-import-position
@@ -74,18 +80,26 @@ class OfflineHome:
     session: that is read from the session's own ansible_test package.
     """
 
-    def __init__(self, name, python):
+    def __init__(self, name, core, python):
         self.name = name
+        self.core = core
         self.python = python
         self.home = BUILD / "matrix" / name / "home"
 
     def session_python(self):
-        # nox keeps each session's virtualenv in .nox/<session name, punctuation replaced>.
-        pattern = "".join(c if c.isalnum() else "?" for c in self.name)
-        found = sorted(glob.glob(str(ROOT / ".nox" / (pattern + "*") / "bin" / "python")))
+        """The Python of a virtualenv under .nox/ that holds this session's ansible-core line (the newest such).
+
+        nox names a session's virtualenv after the session, or after a hash of the name when the path would be long:
+        it is found by what it holds. The pip version asked for depends only on ansible-core and the target Python.
+        """
+        found = []
+        for dist in glob.glob(str(ROOT / ".nox" / "*" / "lib" / "python*" / "site-packages" / "ansible_core-*.dist-info")):
+            version = Path(dist).name[len("ansible_core-"):-len(".dist-info")]
+            if version.startswith(self.core + "."):
+                found.append((os.path.getmtime(dist), str(Path(dist).parents[3] / "bin" / "python")))
         if not found:
-            raise RuntimeError("no virtualenv of session %s under .nox/" % self.name)
-        return found[0]
+            raise RuntimeError("no virtualenv with ansible-core %s under %s (session %s)" % (self.core, ROOT / ".nox", self.name))
+        return max(found)[1]
 
     def pip_version(self):
         program = (
@@ -120,7 +134,9 @@ class OfflineHome:
 
     @staticmethod
     def restore():
-        # Also before each session: one whose ansible-test failed does not get to after().
+        # Also before each session: one whose ansible-test failed does not get to after(). (A session of
+        # antsibull-nox.toml run after such a failed one in the same nox call still sees its HOME; the default order
+        # runs them first.)
         for name, value in OUTER_ENVIRONMENT.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -131,7 +147,7 @@ class OfflineHome:
 for CORE, PYTHON in MATRIX:
     for KIND in ("sanity", "units"):
         NAME = session_name(KIND, CORE, PYTHON)
-        HOME = OfflineHome(NAME, PYTHON)
+        HOME = OfflineHome(NAME, CORE, PYTHON)
         antsibull_nox.add_ansible_test_session(
             name=NAME,
             description="ansible-test %s --venv on ansible-core %s (PyPI), Python %s" % (KIND, CORE, PYTHON),

@@ -121,10 +121,13 @@ class Refusal:
     have raised, for a caller that finds on a closer look (a read) that the refusal was not what it expected.
     """
 
-    def __init__(self, error):
+    def __init__(self, error, after_retry=False):
         self.error = error
         self.status = error.status
         self.messages = error.messages
+        # The request was sent again after a 5xx or a lost connection: the earlier try may have done what the
+        # refusal says is done already ("already a member"), so the refusal proves nothing about this run's change.
+        self.after_retry = after_retry
 
     def says_any(self, words):
         """Whether SendGrid's message holds one of ``words`` (lower case). Only where no read can decide."""
@@ -530,7 +533,10 @@ class SendGridClient:
                 self._sleep(RETRY_BACKOFF * (2 ** retries))
                 retries += 1
                 continue
-            return self._handle(method, path, response, not_found_ok, expect, accept_errors)
+            answer = self._handle(method, path, response, not_found_ok, expect, accept_errors)
+            if isinstance(answer, Refusal):
+                answer.after_retry = retries > 0
+            return answer
 
     def _rate_limit_wait(self, response, attempt):
         """The wait before the next try: what the headers say (else exponential backoff), plus jitter."""

@@ -113,6 +113,16 @@ class AccountSnapshot:
             self._forget(path)
         return answer
 
+    # Every write goes through request(), so that no write leaves a list it changed in the snapshot.
+    def put(self, path, body=None, not_found_ok=False, expect=None):
+        return self.request("PUT", path, body=body, not_found_ok=not_found_ok, expect=expect)
+
+    def patch(self, path, body=None, not_found_ok=False, expect=None):
+        return self.request("PATCH", path, body=body, not_found_ok=not_found_ok, expect=expect)
+
+    def delete(self, path, query=None, body=None, not_found_ok=False):
+        return self.request("DELETE", path, query=query, body=body, not_found_ok=not_found_ok)
+
     def post(self, path, body=None, query=None, retry_safe=False, not_found_ok=False, expect=None, accept_errors=()):
         return self.request(
             "POST", path, body=body, query=query, retry_safe=retry_safe, not_found_ok=not_found_ok, expect=expect,

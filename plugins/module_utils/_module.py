@@ -288,7 +288,8 @@ class SendGridResource:
     def write(self, method, path, body=None, query=None, not_found_ok=False, retry_safe=None, accept_errors=()):
         """Send a write, or in check mode only record that it would be sent. Returns the answer or ``None``.
 
-        A refusal listed in ``accept_errors`` comes back as a ``Refusal`` and changes nothing.
+        A refusal listed in ``accept_errors`` comes back as a ``Refusal``: no change, unless it answered a retry
+        (an earlier try, answered 5xx or lost, may have made the change the refusal reports as done).
         """
         if self.check_mode:
             self.changed = True
@@ -306,7 +307,7 @@ class SendGridResource:
         except NetworkError:
             self.changed = True
             raise
-        if not isinstance(answer, Refusal):
+        if not isinstance(answer, Refusal) or answer.after_retry:
             self.changed = True
         return answer
 

@@ -618,3 +618,15 @@ def test_the_user_agent_carries_the_version_of_galaxy_yml():
 def test_every_path_step_is_quoted_whole(steps, path):
     # One builder for every endpoint: a name from the user stays one path step, whatever it holds.
     assert api_path("/v3/ips/pools", *steps) == path
+
+
+def test_a_refusal_after_a_retry_says_that_the_first_try_may_have_done_it(requests_mock, client):
+    # 500, then "already a member": the first POST may have been carried out, so the refusal is no proof of no change.
+    requests_mock.post(URL + "/v3/ips/pools/p/ips", [
+        {"status_code": 500, "json": {"errors": [{"field": None, "message": "internal error"}]}},
+        {"status_code": 400, "json": {"errors": [{"field": "ip", "message": "IP already exists in pool"}]}},
+    ])
+    answer = client.post("/v3/ips/pools/p/ips", {"ip": "192.0.2.1"}, retry_safe=True, accept_errors=(400,))
+    assert isinstance(answer, Refusal) and answer.after_retry is True
+    requests_mock.post(URL + "/v3/ips/pools/q/ips", status_code=400, json={"errors": [{"field": "ip", "message": "IP already exists"}]})
+    assert client.post("/v3/ips/pools/q/ips", {"ip": "192.0.2.1"}, retry_safe=True, accept_errors=(400,)).after_retry is False

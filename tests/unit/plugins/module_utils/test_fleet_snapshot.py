@@ -59,3 +59,13 @@ def test_any_other_write_makes_the_next_lookup_read_the_list_again(method, path)
 def test_a_delete_whose_answer_was_an_error_makes_the_next_lookup_read_again():
     error = APIError("DELETE", LINKS + "/7", 500, [{"field": None, "message": "boom"}])
     assert links_after("DELETE", LINKS + "/7", error) == (2, [7, 8])
+
+
+@pytest.mark.parametrize("verb", ["put", "patch", "delete"])
+def test_the_client_verbs_go_through_the_snapshot_too(verb):
+    client = FakeClient()
+    snapshot = AccountSnapshot(client)
+    snapshot.paginate(LINKS, limit=3000)
+    getattr(snapshot, verb)(LINKS + "/7")
+    snapshot.paginate(LINKS, limit=3000)
+    assert client.reads == (1 if verb == "delete" else 2)

@@ -158,3 +158,12 @@ def test_other_refusals_are_raised_without_a_read_even_when_conflicts_are_reread
     with pytest.raises(APIError):
         res.write_or_reread("POST", "/v3/things", {"name": "a"}, reread, reread_refused=True)
     assert reread.calls == 0
+
+
+@pytest.mark.parametrize("after_retry, changed", [(False, False), (True, True)])
+def test_a_declared_refusal_is_no_change_unless_an_earlier_try_may_have_done_it(after_retry, changed):
+    refusal = Refusal(APIError("POST", "/v3/things/1/members", 400, [{"field": None, "message": "already a member"}]), after_retry=after_retry)
+    res = resource(refusal)
+    res.client.request = lambda *args, **kwargs: refusal
+    assert res.write("POST", "/v3/things/1/members", {"ip": "192.0.2.1"}, retry_safe=True, accept_errors=(400,)) is refusal
+    assert res.changed is changed
