@@ -17,7 +17,7 @@ import json
 import math
 import random
 import time
-from typing import Optional
+from typing import Any, Callable, Optional
 from urllib.parse import quote, urlsplit
 
 from ._rate_gate import GateTimeout, RateGate
@@ -244,7 +244,34 @@ def _float_or_none(text):
     return value if math.isfinite(value) else None
 
 
-class SendGridClient:
+class RequestVerbs:
+    """The HTTP verbs, each one ``self.request(METHOD, ...)``: for the client and for what stands in for it (the
+    fleet's account snapshot), so that every request of either goes through its one ``request``."""
+
+    # Supplied by each class: the one method that sends a request (or answers it, for the snapshot's reads).
+    request: Callable[..., Any]
+
+    def get(self, path, query=None, not_found_ok=False, expect=None):
+        return self.request("GET", path, query=query, not_found_ok=not_found_ok, expect=expect)
+
+    def post(self, path, body=None, query=None, retry_safe=False, not_found_ok=False, expect=None, accept_errors=()):
+        """``retry_safe=True`` only where repeating the POST cannot create a second object."""
+        return self.request(
+            "POST", path, query=query, body=body, retry_safe=retry_safe, not_found_ok=not_found_ok, expect=expect,
+            accept_errors=accept_errors,
+        )
+
+    def put(self, path, body=None, not_found_ok=False, expect=None):
+        return self.request("PUT", path, body=body, not_found_ok=not_found_ok, expect=expect)
+
+    def patch(self, path, body=None, not_found_ok=False, expect=None):
+        return self.request("PATCH", path, body=body, not_found_ok=not_found_ok, expect=expect)
+
+    def delete(self, path, query=None, body=None, not_found_ok=False):
+        return self.request("DELETE", path, query=query, body=body, not_found_ok=not_found_ok)
+
+
+class SendGridClient(RequestVerbs):
     """One client per module run: one ``requests.Session``, so paginated reads reuse the connection.
 
     ``api_key`` and ``on_behalf_of`` are used without surrounding blanks (a key read from a file or a YAML
@@ -306,27 +333,6 @@ class SendGridClient:
             self._gate = gate if gate.enabled else None
         # (method, path, status) of the last answer, so a failure to read it can name the request.
         self.last_request = None
-
-    # -- public verbs -------------------------------------------------------------------------
-
-    def get(self, path, query=None, not_found_ok=False, expect=None):
-        return self.request("GET", path, query=query, not_found_ok=not_found_ok, expect=expect)
-
-    def post(self, path, body=None, query=None, retry_safe=False, not_found_ok=False, expect=None, accept_errors=()):
-        """``retry_safe=True`` only where repeating the POST cannot create a second object."""
-        return self.request(
-            "POST", path, query=query, body=body, retry_safe=retry_safe, not_found_ok=not_found_ok, expect=expect,
-            accept_errors=accept_errors,
-        )
-
-    def put(self, path, body=None, not_found_ok=False, expect=None):
-        return self.request("PUT", path, body=body, not_found_ok=not_found_ok, expect=expect)
-
-    def patch(self, path, body=None, not_found_ok=False, expect=None):
-        return self.request("PATCH", path, body=body, not_found_ok=not_found_ok, expect=expect)
-
-    def delete(self, path, query=None, body=None, not_found_ok=False):
-        return self.request("DELETE", path, query=query, body=body, not_found_ok=not_found_ok)
 
     def paginate(self, path, query=None, limit=500, items_key=None, offset=True, key=None, first_offset=True, report=None,
                  limit_is_total=False):

@@ -25,7 +25,7 @@ order of playbooks/teardown.yml (link branding, domain authentication, reverse D
 
 from __future__ import annotations
 
-from ansible_collections.mailops.sendgrid.plugins.module_utils._api import Refusal, SendGridError
+from ansible_collections.mailops.sendgrid.plugins.module_utils._api import Refusal, RequestVerbs, SendGridError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._domain_auth import DOMAINS
 from ansible_collections.mailops.sendgrid.plugins.module_utils._compare import sorted_ips
 from ansible_collections.mailops.sendgrid.plugins.module_utils._ips import IPS_PATH, POOLS_PATH
@@ -48,7 +48,7 @@ SNAPSHOT_LISTS = {DOMAINS: ("domain",), LINKS: (), RDNS_PATH: ("ip",), IPS_PATH:
 WRITE_SCOPES = ((DOMAINS, (DOMAINS,)), (LINKS, (LINKS,)), (RDNS_PATH, (RDNS_PATH,)), (IPS_PATH, (IPS_PATH, POOLS_PATH)))
 
 
-class AccountSnapshot:
+class AccountSnapshot(RequestVerbs):
     """The client of one account, with its lists read once (see the module docstring)."""
 
     def __init__(self, client):
@@ -112,22 +112,6 @@ class AccountSnapshot:
         if not (method.upper() == "DELETE" and not isinstance(answer, Refusal) and self._drop(path)):
             self._forget(path)
         return answer
-
-    # Every write goes through request(), so that no write leaves a list it changed in the snapshot.
-    def put(self, path, body=None, not_found_ok=False, expect=None):
-        return self.request("PUT", path, body=body, not_found_ok=not_found_ok, expect=expect)
-
-    def patch(self, path, body=None, not_found_ok=False, expect=None):
-        return self.request("PATCH", path, body=body, not_found_ok=not_found_ok, expect=expect)
-
-    def delete(self, path, query=None, body=None, not_found_ok=False):
-        return self.request("DELETE", path, query=query, body=body, not_found_ok=not_found_ok)
-
-    def post(self, path, body=None, query=None, retry_safe=False, not_found_ok=False, expect=None, accept_errors=()):
-        return self.request(
-            "POST", path, body=body, query=query, retry_safe=retry_safe, not_found_ok=not_found_ok, expect=expect,
-            accept_errors=accept_errors,
-        )
 
     def _drop(self, path):
         """After a delete of one object of a snapshot list (``{list}/{id}``, answered 2xx or 404: it is gone), take
