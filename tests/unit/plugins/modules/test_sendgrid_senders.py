@@ -124,3 +124,18 @@ def test_a_delete_whose_answer_is_lost_makes_its_list_read_again(run):
     result = run(module, {"senders": senders, "state": "absent"}, calls)
     assert result["failed_hosts"] == ["shop"]
     assert result["senders"]["news"]["domain"]["changed"] is True
+
+
+def test_a_teardown_racing_another_finds_the_object_gone_and_reads_no_list_again(run):
+    # Another teardown deleted shop's domain between our read and our DELETE: 404 is "gone", not a failure, and the
+    # snapshot drops it as after any confirmed delete (news' lookup is answered from memory).
+    pools, ips, rdns, domains, links = account()
+    gone = {"errors": [{"field": None, "message": "resource not found"}]}
+    senders = [dict(s, ip_pool=None, reverse_dns=False, ips=[], link_branding=False) for s in SENDERS]
+    calls = [
+        domains, Call("DELETE", "/v3/whitelabel/domains/1001", 404, gone),
+        Call("DELETE", "/v3/whitelabel/domains/1002", 204, None),
+    ]
+    result = run(module, {"senders": senders, "state": "absent"}, calls)
+    assert result["failed_hosts"] == []
+    assert result["senders"]["news"]["domain"]["changed"] is True
