@@ -16,7 +16,7 @@ from ansible.plugins.action import ActionBase
 
 # The order of the steps, as the role runs them and as the per-host diff shows them.
 STEPS = ("pool", "reverse_dns", "domain", "link")
-ARGUMENT_SPEC = {"result": {"type": "dict", "required": True}}
+ARGUMENT_SPEC = {"result": {"type": "dict", "required": True}, "show": {"type": "list", "elements": "raw"}}
 
 
 def step_results(result):
@@ -30,8 +30,9 @@ def step_results(result):
             yield step, value
 
 
-def hand_over(result):
-    """The task result of this host: changed, the steps' diffs and warnings, and the failure of a step."""
+def hand_over(result, show=None):
+    """The task result of this host: changed, the steps' diffs and warnings, and the failure of a step; ``show``, the
+    lines to show as the task's output (as ansible.builtin.debug shows its msg) unless a step failed."""
     if not isinstance(result, dict):
         raise AnsibleActionFail("result must be one sender's entry of the senders returned by mailops.sendgrid.sendgrid_senders")
     steps = list(step_results(result))
@@ -48,6 +49,8 @@ def hand_over(result):
         # The failed step's own result (method, path, status, ...), so a rescue reads it as it reads a module's.
         answer.update({key: value for key, value in first.items() if key not in ("changed", "diff", "warnings", "dns_records")})
         answer.update(failed=True, step=name, msg=" | ".join(str(step.get("msg", "")) for _name, step in failed))
+    elif show is not None:
+        answer.update(msg=show, _ansible_verbose_always=True)
     return answer
 
 
@@ -59,4 +62,4 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         super().run(tmp, task_vars)
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
-        return hand_over(args["result"])
+        return hand_over(args["result"], args["show"])

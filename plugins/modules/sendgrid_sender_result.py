@@ -24,6 +24,12 @@ options:
     description: This host's entry of RV(mailops.sendgrid.sendgrid_senders#module:senders).
     type: dict
     required: true
+  show:
+    description:
+      - Lines to show as this task's output, as M(ansible.builtin.debug) shows its C(msg) (the C(sender_setup) role
+        shows a sender's summary here when nothing follows its SendGrid objects). Not shown when a step failed.
+    type: list
+    elements: raw
 attributes:
   action:
     support: full
@@ -61,9 +67,9 @@ step:
   type: str
   sample: domain
 msg:
-  description: The failed steps' messages, joined by C( | ).
-  returned: when a step failed
-  type: str
+  description: The failed steps' messages, joined by C( | ); else O(show).
+  returned: when a step failed, or with O(show)
+  type: raw
   sample: SendGrid API request POST /v3/whitelabel/domains failed with HTTP 502 - bad gateway
 """
 
@@ -73,7 +79,7 @@ from ansible.module_utils.basic import AnsibleModule
 def main():
     # The work is done by the action plugin of the same name on the controller; this file documents it.
     module = AnsibleModule(
-        argument_spec=dict(result=dict(type="dict", required=True)),
+        argument_spec=dict(result=dict(type="dict", required=True), show=dict(type="list", elements="raw")),
         supports_check_mode=True,
     )
     module.fail_json(msg="mailops.sendgrid.sendgrid_sender_result runs on the controller as an action plugin; it cannot run as a module")

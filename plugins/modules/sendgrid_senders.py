@@ -197,6 +197,11 @@ senders:
       description: The result of M(mailops.sendgrid.sendgrid_link_branding).
       type: dict
       returned: with O(senders[].link_branding), unless an earlier step failed
+    dns_records:
+      description: Every DNS record of the sender's steps (reverse DNS per IP, domain authentication, link branding), in that order.
+      type: list
+      elements: dict
+      returned: with O(state=present)
   sample:
     shop:
       domain: {changed: false, domain: {domain: shop.example.com, subdomain: em, valid: true}, dns_records: []}
@@ -261,6 +266,12 @@ SENDER_OPTIONS = dict(
 )
 
 
+def gathered_records(result):
+    """Every DNS record of a sender's steps, in the role's order: reverse DNS per IP, domain authentication, link."""
+    steps = list((result.get("reverse_dns") or {}).values()) + [result.get("domain"), result.get("link")]
+    return [record for step in steps if step for record in step.get("dns_records") or []]
+
+
 def main():
     module = SendGridModule(
         argument_spec=dict(senders=dict(type="list", elements="dict", required=True, options=SENDER_OPTIONS),
@@ -293,6 +304,8 @@ def main():
                 accounts[behalf] = reader(module.client_for(behalf), behalf_of.count(behalf))
             run = run_sender if module.params["state"] == "present" else run_teardown
             result = run(sender, connection, parent, accounts[behalf], module.check_mode, module.diff_mode)
+            if module.params["state"] == "present":
+                result["dns_records"] = gathered_records(result)
             results[sender["host"]] = result
             steps = [result.get("pool"), result.get("domain"), result.get("link")] + list((result.get("reverse_dns") or {}).values())
             if any(step and step.get("failed") for step in steps):

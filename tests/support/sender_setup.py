@@ -102,7 +102,9 @@ def reverse_dns_steps(run):
 
 
 def summary(run):
-    return fact(run, "Build the summary", "sender_setup_summary")
+    """The summary the run ended with: a fleet sender with nothing after its SendGrid objects has it from the task that
+    sets its results, every other sender from summary.yml's "Build the summary"."""
+    return last_fact(run, "sender_setup_summary")
 
 
 def reads(simulator):

@@ -1,0 +1,156 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Check the sender_setup role's variables of one host and hand back its sender (see the module's documentation).
+
+The role's first task. It replaces three per-host tasks that each cost a large play seconds: ansible-core's own role
+argument validation (the bundled playbooks import the role with rolespec_validate=false, as this checks the same
+specification), the unknown-name and contradiction checks (a template with a varnames lookup), and the set_fact that
+gathered the sender's settings for mailops.sendgrid.sendgrid_senders. It runs on the controller and templates only
+the role's own variables.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import yaml
+from ansible.errors import AnsibleActionFail
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+
+PREFIX = "sender_setup_"
+ARGUMENT_SPEC = {
+    "role_path": {"type": "path", "required": True},
+    "outputs": {"type": "list", "elements": "str", "default": []},
+}
+# How an address must look in rua= and ruf= (mailto: added when missing), as RFC 7489 reporting URIs.
+MAILTO = re.compile(r"^mailto:[^@\s,;!]+@[^@\s,;!]+\.[^@\s,;!]+$")
+
+try:
+    SAFE_LOADER = yaml.CSafeLoader
+except AttributeError:  # PyYAML without libyaml
+    SAFE_LOADER = yaml.SafeLoader
+
+
+def load_options(role_path):
+    """The options of the role's entry point ``main`` (meta/argument_specs.yml), the one description of its inputs."""
+    path = os.path.join(role_path, "meta", "argument_specs.yml")
+    try:
+        with open(path, encoding="utf-8") as stream:
+            return yaml.load(stream, Loader=SAFE_LOADER)["argument_specs"]["main"]["options"]
+    except (OSError, KeyError, TypeError, yaml.YAMLError) as error:
+        raise AnsibleActionFail("cannot read the role's argument specification %s: %s" % (path, error)) from error
+
+
+def as_list(value):
+    """A list input as a list: from the command line or an AWX survey it is one comma-separated string."""
+    if isinstance(value, str):
+        value = value.split(",")
+    return [item.strip() if isinstance(item, str) else item for item in value or [] if not (isinstance(item, str) and not item.strip())]
+
+
+def unknown_message(unknown, inputs):
+    hints = []
+    for name in unknown:
+        close = [candidate for candidate in inputs if candidate.startswith(name[:max(len(name) - 3, 16)])]
+        if close:
+            hints.append("; did you mean %s for %s" % (" or ".join(close), name))
+    return ("unknown role variable(s) %s: the role has no such input (a typo?), so it would be ignored. The inputs are listed in "
+            "roles/sender_setup/meta/argument_specs.yml%s" % (", ".join(unknown), "".join(hints)))
+
+
+def dmarc_addresses(values):
+    return {kind: ["mailto:" + address if not address.startswith("mailto:") else address for address in as_list(values[PREFIX + kind])]
+            for kind in ("dmarc_rua", "dmarc_ruf")}
+
+
+def input_problems(values):
+    """Inputs that contradict each other, in the role's words (the variables a user sets)."""
+    v = {name[len(PREFIX):]: value for name, value in values.items()}
+    problems = []
+    if v["on_behalf_of"] and (as_list(v["subusers"]) or v["purge_subusers"]):
+        problems.append("sender_setup_subusers and sender_setup_purge_subusers cannot be used with sender_setup_on_behalf_of: only the "
+                        "parent account associates its domains and links with subusers")
+    if v["dns_mode"] == "tasks" and not v["dns_tasks_file"]:
+        problems.append("sender_setup_dns_mode=tasks needs sender_setup_dns_tasks_file")
+    if v["dns_mode"] == "nsupdate" and not v["nsupdate_server"]:
+        problems.append("sender_setup_dns_mode=nsupdate needs sender_setup_nsupdate_server")
+    if v["dns_mode"] == "nsupdate" and bool(v["nsupdate_key_name"]) != bool(v["nsupdate_key_secret"]):
+        problems.append("sender_setup_nsupdate_key_name and sender_setup_nsupdate_key_secret go together")
+    if v["dmarc"] and not 0 <= v["dmarc_pct"] <= 100:
+        problems.append("sender_setup_dmarc_pct must be between 0 and 100, got %s" % v["dmarc_pct"])
+    if v["dmarc"]:
+        addresses = dmarc_addresses(values)
+        bad = [address for address in addresses["dmarc_rua"] + addresses["dmarc_ruf"] if not MAILTO.match(address)]
+        if bad:
+            problems.append("sender_setup_dmarc_rua and sender_setup_dmarc_ruf must hold email addresses (name@domain), got " + ", ".join(bad))
+    if (v["ip_count"] > 0 or v["assign_ips"]) and (not v["on_behalf_of"] or v["on_behalf_of"].startswith("account-id ")):
+        problems.append("sender_setup_ip_count and sender_setup_assign_ips need sender_setup_on_behalf_of, the username of the subuser the IPs are for")
+    if v["ip_count"] < 0:
+        problems.append("sender_setup_ip_count must be 0 or more, got %s" % v["ip_count"])
+    if v["custom_spf"] and v["automatic_security"]:
+        problems.append("sender_setup_custom_spf=true needs sender_setup_automatic_security=false (SendGrid offers custom SPF only with manual security)")
+    if v["link_branding"] and v["subdomain"] and v["link_subdomain"] == v["subdomain"]:
+        problems.append("sender_setup_link_subdomain must differ from sender_setup_subdomain (both are %s)" % v["subdomain"])
+    return problems
+
+
+def sender_of(host, values):
+    """The sender's entry of mailops.sendgrid.sendgrid_senders' senders (its options, without the role's prefix)."""
+    v = {name[len(PREFIX):]: value for name, value in values.items()}
+    return {
+        "host": host,
+        "domain": v["domain"],
+        "subdomain": v["subdomain"] or None,
+        "ips": as_list(v["ips"]),
+        "ip_pool": v["ip_pool"] or None,
+        "purge_pool_ips": v["purge_pool_ips"],
+        "reverse_dns": v["reverse_dns"],
+        "reverse_dns_domain": v["reverse_dns_domain"] or None,
+        "reverse_dns_subdomain": v["reverse_dns_subdomain"],
+        "link_branding": v["link_branding"],
+        "link_subdomain": v["link_subdomain"] or None,
+        "automatic_security": v["automatic_security"],
+        "custom_spf": v["custom_spf"],
+        "custom_dkim_selector": v["custom_dkim_selector"] or None,
+        "default": v["default"],
+        "link_default": v["link_default"],
+        "region": v["region"],
+        "subusers": as_list(v["subusers"]),
+        "purge_subusers": v["purge_subusers"],
+        "replace": v["replace"],
+        "on_behalf_of": v["on_behalf_of"] or None,
+    }
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        super().run(tmp, task_vars)
+        task_vars = task_vars or {}
+        _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        options = load_options(args["role_path"])
+
+        # Every variable the task sees (inventory, extra vars, play and role variables) by name: a typo would be ignored.
+        known = set(options) | set(args["outputs"])
+        unknown = sorted(name for name in task_vars if name.startswith(PREFIX) and name not in known)
+        if unknown:
+            return {"failed": True, "msg": unknown_message(unknown, sorted(options))}
+
+        # Only the role's inputs are templated: a host's other variables may be many and large.
+        given = {name: self._templar.template(task_vars[name]) for name in options if name in task_vars}
+        checked = ArgumentSpecValidator(options).validate(given, validate_role_argument_spec=True)
+        if checked.error_messages:
+            return {"failed": True, "msg": "Validation of the role's variables failed:\n%s" % "\n".join(checked.error_messages),
+                    "argument_errors": checked.error_messages}
+        values = checked.validated_parameters
+        problems = input_problems(values)
+        if problems:
+            return {"failed": True, "msg": "; ".join(problems)}
+        return {"changed": False, "fleet": bool(values[PREFIX + "fleet"]), "sender": sender_of(task_vars.get("inventory_hostname"), values)}

@@ -1,0 +1,89 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) mailops.sendgrid contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sendgrid_sender_inputs
+short_description: Check the sender_setup role's variables of one host and give back its sender
+version_added: 0.1.0
+description:
+  - The first task of the C(mailops.sendgrid.sender_setup) role, on every host. It refuses role variables that do
+    not exist (naming the closest inputs), checks every input against the role's argument specification
+    (C(meta/argument_specs.yml), entry point C(main)) as ansible-core's own role validation does, and refuses inputs
+    that contradict each other, naming the role variables.
+  - Returns the host's sender in the shape of O(mailops.sendgrid.sendgrid_senders#module:senders), for the fleet path.
+  - Runs on the controller (an action plugin), templates only the role's variables and sends no request. The bundled
+    playbooks import the role with C(rolespec_validate=false), since this task checks the same specification: on a
+    play of hundreds of senders each per-host task costs seconds.
+author:
+  - mailops.sendgrid maintainers (@mailops)
+options:
+  role_path:
+    description: The role's directory (the role passes C(role_path)); its C(meta/argument_specs.yml) is read.
+    type: path
+    required: true
+  outputs:
+    description: Variables with the role's prefix that are the role's results, not inputs.
+    type: list
+    elements: str
+    default: []
+attributes:
+  action:
+    support: full
+    description: Runs on the controller as an action plugin.
+  check_mode:
+    support: full
+    description: Changes nothing in either mode.
+  diff_mode:
+    support: none
+  platform:
+    support: full
+    description: Runs on the controller.
+    platforms: all
+seealso:
+  - module: mailops.sendgrid.sendgrid_senders
+"""
+
+EXAMPLES = r"""
+- name: Check the role's variables of this host
+  mailops.sendgrid.sendgrid_sender_inputs:
+    role_path: "{{ role_path }}"
+  register: checked
+"""
+
+RETURN = r"""
+fleet:
+  description: Whether the host takes the fleet path (C(sender_setup_fleet)).
+  returned: success
+  type: bool
+  sample: true
+sender:
+  description: The host's entry of O(mailops.sendgrid.sendgrid_senders#module:senders), from its role variables.
+  returned: success
+  type: dict
+  sample: {host: shop, domain: shop.example.com, ips: [203.0.113.10], ip_pool: shop-transactional}
+argument_errors:
+  description: What the argument specification refused, one message each.
+  returned: when a variable does not fit its specification
+  type: list
+  elements: str
+  sample: ["argument 'sender_setup_dmarc_pct' is of type str and we were unable to convert to int"]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+
+def main():
+    # The work is done by the action plugin of the same name on the controller; this file documents it.
+    module = AnsibleModule(
+        argument_spec=dict(role_path=dict(type="path", required=True), outputs=dict(type="list", elements="str", default=[])),
+        supports_check_mode=True,
+    )
+    module.fail_json(msg="mailops.sendgrid.sendgrid_sender_inputs runs on the controller as an action plugin; it cannot run as a module")
+
+
+if __name__ == "__main__":
+    main()
