@@ -103,6 +103,7 @@ def sender_of(host, values):
     v = {name[len(PREFIX):]: value for name, value in values.items()}
     return {
         "host": host,
+        "summary_facts": {"dmarc_value": dmarc_value(values) if v["dmarc"] else "", "dns_email": v["dns_email"]},
         "domain": v["domain"],
         "subdomain": v["subdomain"] or None,
         "ips": as_list(v["ips"]),
@@ -123,6 +124,64 @@ def sender_of(host, values):
         "purge_subusers": v["purge_subusers"],
         "replace": v["replace"],
         "on_behalf_of": v["on_behalf_of"] or None,
+    }
+
+
+def dmarc_value(values):
+    """The DMARC record (RFC 7489) from the role's variables; addresses given without mailto: get it."""
+    v = {name[len(PREFIX):]: value for name, value in values.items()}
+    addresses = dmarc_addresses(values)
+    tags = ["v=DMARC1", "p=%s" % v["dmarc_policy"]]
+    if v["dmarc_pct"] != 100:
+        tags.append("pct=%d" % v["dmarc_pct"])
+    for kind in ("rua", "ruf"):
+        if addresses["dmarc_" + kind]:
+            tags.append("%s=%s" % (kind, ",".join(addresses["dmarc_" + kind])))
+    tags += ["%s=s" % tag for tag in ("adkim", "aspf") if v["dmarc_" + tag] == "s"]
+    return "; ".join(tags)
+
+
+def after_steps(values):
+    """The role's task files after the SendGrid objects that apply to this sender, in order (tasks/main.yml). validate.yml
+    is listed when validation is on; the role drops it when every object is valid already."""
+    v = {name[len(PREFIX):]: value for name, value in values.items()}
+    # A publisher that reads the zone writes the snippet itself, with the merged values (publish_*.yml).
+    publisher_writes_snippet = v["dns_mode"] in ("nsupdate", "route53") or (v["dns_mode"] == "tasks" and bool(v["dns_read_server"]))
+    steps = []
+    if v["dmarc"] or (v["zone_file"] and not publisher_writes_snippet):
+        steps.append("records_files.yml")
+    if v["dns_email"]:
+        steps.append("dns_email.yml")
+    if v["dns_mode"] != "none":
+        steps.append("publish_%s.yml" % v["dns_mode"])
+    if v["octodns_file"]:
+        steps.append("export_octodns.yml")
+    if v["dns_check"] and v["dns_mode"] != "none":
+        steps.append("dns_check.yml")
+    if v["validate"]:
+        steps.append("validate.yml")
+    if v["readiness"]:
+        steps.append("readiness.yml")
+    return steps
+
+
+def derived(host, values):
+    """What the role's later tasks read from its checked inputs (vars/main.yml): computed here once, in Python, as a
+    template expression would be compiled again in every host's task."""
+    sender = sender_of(host, values)
+    domain = values[PREFIX + "domain"]
+    dmarc = dmarc_value(values) if values[PREFIX + "dmarc"] else ""
+    return {
+        "fleet": bool(values[PREFIX + "fleet"]),
+        "sender": sender,
+        "after_steps": after_steps(values),
+        # The same once every object of the sender is valid (the fleet run says so for each sender).
+        "after_steps_when_valid": [step for step in after_steps(values) if step != "validate.yml"],
+        "dmarc_value": dmarc,
+        "dmarc_records": [{"name": "_dmarc." + domain, "type": "TXT", "value": dmarc}] if dmarc else [],
+        "zone": {"domain": domain, "ttl": values[PREFIX + "dns_ttl"]},
+        "summary_facts": {"domain": domain, "subusers": sender["subusers"], "purge_subusers": sender["purge_subusers"], "dmarc_value": dmarc,
+                          "dns_email": values[PREFIX + "dns_email"]},
     }
 
 
@@ -153,4 +212,6 @@ class ActionModule(ActionBase):
         problems = input_problems(values)
         if problems:
             return {"failed": True, "msg": "; ".join(problems)}
-        return {"changed": False, "fleet": bool(values[PREFIX + "fleet"]), "sender": sender_of(task_vars.get("inventory_hostname"), values)}
+        result = derived(task_vars.get("inventory_hostname"), values)
+        result["changed"] = False
+        return result

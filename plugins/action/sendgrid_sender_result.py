@@ -14,9 +14,17 @@ from __future__ import annotations
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.mailops.sendgrid.plugins.module_utils._sender_summary import zone_snippet_lines
+
 # The order of the steps, as the role runs them and as the per-host diff shows them.
 STEPS = ("pool", "reverse_dns", "domain", "link")
-ARGUMENT_SPEC = {"result": {"type": "dict", "required": True}, "show": {"type": "list", "elements": "raw"}}
+ARGUMENT_SPEC = {
+    "result": {"type": "dict", "required": True},
+    "show": {"type": "bool", "default": False},
+    "summary": {"type": "list", "elements": "str", "default": []},
+    "zone": {"type": "dict", "default": {}},
+    "records": {"type": "list", "elements": "dict", "default": []},
+}
 
 
 def step_results(result):
@@ -28,6 +36,13 @@ def step_results(result):
                 yield step, ip_result
         elif value is not None:
             yield step, value
+
+
+def shown_lines(summary, zone, records):
+    """The summary, then the records as a zone-file snippet, as the role's summary.yml shows them."""
+    if not records:
+        return list(summary)
+    return list(summary) + [""] + zone_snippet_lines(dict(zone, records=records))
 
 
 def hand_over(result, show=None):
@@ -62,4 +77,5 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         super().run(tmp, task_vars)
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
-        return hand_over(args["result"], args["show"])
+        show = shown_lines(args["summary"], args["zone"], args["records"]) if args["show"] else None
+        return hand_over(args["result"], show)

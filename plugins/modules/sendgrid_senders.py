@@ -128,6 +128,13 @@ options:
         type: str
         choices: [warn, fail]
         default: warn
+      summary_facts:
+        description:
+          - What the sender's summary lines (RV(senders.summary)) say beyond its SendGrid objects, as the filter
+            M(mailops.sendgrid.sender_summary#filter) takes them (C(dmarc_value), C(dns_email)); the C(sender_setup)
+            role passes them.
+        type: dict
+        default: {}
   state:
     description:
       - V(present) sets up every sender's objects.
@@ -197,6 +204,17 @@ senders:
       description: The result of M(mailops.sendgrid.sendgrid_link_branding).
       type: dict
       returned: with O(senders[].link_branding), unless an earlier step failed
+    summary:
+      description:
+        - The sender's summary lines, one per object with its state and validity (and DMARC and the DNS email with
+          O(senders[].summary_facts)), as the filter M(mailops.sendgrid.sender_summary#filter) makes them.
+      type: list
+      elements: str
+      returned: with O(state=present)
+    valid:
+      description: Whether every object of the sender is valid (each reverse DNS entry, the domain, the link with O(senders[].link_branding)).
+      type: bool
+      returned: with O(state=present)
     dns_records:
       description: Every DNS record of the sender's steps (reverse DNS per IP, domain authentication, link branding), in that order.
       type: list
@@ -237,6 +255,7 @@ rate_limit:
 from ansible_collections.mailops.sendgrid.plugins.module_utils._fleet import AccountSnapshot, run_sender, run_teardown
 from ansible_collections.mailops.sendgrid.plugins.module_utils._errors import InputError
 from ansible_collections.mailops.sendgrid.plugins.module_utils._module import SendGridModule
+from ansible_collections.mailops.sendgrid.plugins.module_utils._sender_summary import summary_lines
 
 SENDER_OPTIONS = dict(
     host=dict(type="str", required=True),
@@ -263,6 +282,7 @@ SENDER_OPTIONS = dict(
     validate_timeout=dict(type="float", default=0),
     validate_delay=dict(type="float", default=10),
     validate_failure=dict(type="str", choices=["warn", "fail"], default="warn"),
+    summary_facts=dict(type="dict", default={}),
 )
 
 
@@ -270,6 +290,15 @@ def gathered_records(result):
     """Every DNS record of a sender's steps, in the role's order: reverse DNS per IP, domain authentication, link."""
     steps = list((result.get("reverse_dns") or {}).values()) + [result.get("domain"), result.get("link")]
     return [record for step in steps if step for record in step.get("dns_records") or []]
+
+
+def all_valid(sender, result):
+    """Whether every object of the sender is valid: each reverse DNS entry, the domain, the link (with link_branding)."""
+    objects = [(step or {}).get("reverse_dns") for step in (result.get("reverse_dns") or {}).values()]
+    objects.append((result.get("domain") or {}).get("domain"))
+    if sender.get("link_branding", True):
+        objects.append((result.get("link") or {}).get("link"))
+    return all(isinstance(obj, dict) and obj.get("valid") is True for obj in objects)
 
 
 def main():
@@ -306,6 +335,11 @@ def main():
             result = run(sender, connection, parent, accounts[behalf], module.check_mode, module.diff_mode)
             if module.params["state"] == "present":
                 result["dns_records"] = gathered_records(result)
+                result["valid"] = all_valid(sender, result)
+                result["summary"] = summary_lines(dict(sender["summary_facts"], check_mode=module.check_mode, domain=sender["domain"],
+                                                       subusers=sender["subusers"], purge_subusers=sender["purge_subusers"],
+                                                       pool_result=result.get("pool"), reverse_dns_results=result.get("reverse_dns"),
+                                                       domain_result=result.get("domain"), link_result=result.get("link")))
             results[sender["host"]] = result
             steps = [result.get("pool"), result.get("domain"), result.get("link")] + list((result.get("reverse_dns") or {}).values())
             if any(step and step.get("failed") for step in steps):
