@@ -185,6 +185,29 @@ def derived(host, values):
     }
 
 
+def check(options, outputs, host, variables, template):
+    """The task result for one host: ``variables`` are the names the task sees (only the role's inputs are read, through
+    ``template``, which renders a variable's value)."""
+    # Every variable the task sees (inventory, extra vars, play and role variables) by name: a typo would be ignored.
+    known = set(options) | set(outputs)
+    unknown = sorted(name for name in variables if name.startswith(PREFIX) and name not in known)
+    if unknown:
+        return {"failed": True, "msg": unknown_message(unknown, sorted(options))}
+    # Only the role's inputs are templated: a host's other variables may be many and large.
+    given = {name: template(variables[name]) for name in options if name in variables}
+    checked = ArgumentSpecValidator(options).validate(given, validate_role_argument_spec=True)
+    if checked.error_messages:
+        return {"failed": True, "msg": "Validation of the role's variables failed:\n%s" % "\n".join(checked.error_messages),
+                "argument_errors": checked.error_messages}
+    values = checked.validated_parameters
+    problems = input_problems(values)
+    if problems:
+        return {"failed": True, "msg": "; ".join(problems)}
+    result = derived(host, values)
+    result["changed"] = False
+    return result
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _supports_check_mode = True
@@ -194,24 +217,4 @@ class ActionModule(ActionBase):
         super().run(tmp, task_vars)
         task_vars = task_vars or {}
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
-        options = load_options(args["role_path"])
-
-        # Every variable the task sees (inventory, extra vars, play and role variables) by name: a typo would be ignored.
-        known = set(options) | set(args["outputs"])
-        unknown = sorted(name for name in task_vars if name.startswith(PREFIX) and name not in known)
-        if unknown:
-            return {"failed": True, "msg": unknown_message(unknown, sorted(options))}
-
-        # Only the role's inputs are templated: a host's other variables may be many and large.
-        given = {name: self._templar.template(task_vars[name]) for name in options if name in task_vars}
-        checked = ArgumentSpecValidator(options).validate(given, validate_role_argument_spec=True)
-        if checked.error_messages:
-            return {"failed": True, "msg": "Validation of the role's variables failed:\n%s" % "\n".join(checked.error_messages),
-                    "argument_errors": checked.error_messages}
-        values = checked.validated_parameters
-        problems = input_problems(values)
-        if problems:
-            return {"failed": True, "msg": "; ".join(problems)}
-        result = derived(task_vars.get("inventory_hostname"), values)
-        result["changed"] = False
-        return result
+        return check(load_options(args["role_path"]), args["outputs"], task_vars.get("inventory_hostname"), task_vars, self._templar.template)

@@ -16,8 +16,8 @@ description:
     that contradict each other, naming the role variables.
   - Returns the host's sender in the shape of O(mailops.sendgrid.sendgrid_senders#module:senders), for the fleet path.
   - Runs on the controller (an action plugin), templates only the role's variables and sends no request. The bundled
-    playbooks import the role with C(rolespec_validate=false), since this task checks the same specification: on a
-    play of hundreds of senders each per-host task costs seconds.
+    playbooks import the role with C(rolespec_validate=false), since this task checks the same specification (on a
+    play of hundreds of senders each per-host task costs seconds).
 author:
   - mailops.sendgrid maintainers (@mailops)
 options:

@@ -26,10 +26,25 @@ options:
     required: true
   show:
     description:
-      - Lines to show as this task's output, as M(ansible.builtin.debug) shows its C(msg) (the C(sender_setup) role
-        shows a sender's summary here when nothing follows its SendGrid objects). Not shown when a step failed.
+      - Show O(summary) and then O(records) as a zone-file snippet as this task's output, as M(ansible.builtin.debug)
+        shows its C(msg) (the C(sender_setup) role does when nothing follows the sender's SendGrid objects). Not
+        shown when a step failed.
+    type: bool
+    default: false
+  summary:
+    description: The sender's summary lines (RV(mailops.sendgrid.sendgrid_senders#module:senders.summary)).
     type: list
-    elements: raw
+    elements: str
+    default: []
+  zone:
+    description: C(domain) and C(ttl) of the zone-file snippet, as the filter M(mailops.sendgrid.sender_zone_snippet#filter) takes them.
+    type: dict
+    default: {}
+  records:
+    description: The sender's DNS records (C(name), C(type), C(value)) for the snippet; none shows the summary alone.
+    type: list
+    elements: dict
+    default: []
 attributes:
   action:
     support: full
@@ -58,6 +73,14 @@ EXAMPLES = r"""
 - name: This host's part of it (changed, diff and failure per host)
   mailops.sendgrid.sendgrid_sender_result:
     result: "{{ fleet.senders[inventory_hostname] }}"
+
+- name: The same, showing the sender's summary and its records as a zone-file snippet
+  mailops.sendgrid.sendgrid_sender_result:
+    result: "{{ fleet.senders[inventory_hostname] }}"
+    show: true
+    summary: "{{ fleet.senders[inventory_hostname].summary }}"
+    zone: {domain: "{{ sender.domain }}", ttl: 3600}
+    records: "{{ fleet.senders[inventory_hostname].dns_records }}"
 """
 
 RETURN = r"""
@@ -67,7 +90,7 @@ step:
   type: str
   sample: domain
 msg:
-  description: The failed steps' messages, joined by C( | ); else O(show).
+  description: The failed steps' messages, joined by C( | ); with O(show), the lines shown.
   returned: when a step failed, or with O(show)
   type: raw
   sample: SendGrid API request POST /v3/whitelabel/domains failed with HTTP 502 - bad gateway
@@ -79,7 +102,9 @@ from ansible.module_utils.basic import AnsibleModule
 def main():
     # The work is done by the action plugin of the same name on the controller; this file documents it.
     module = AnsibleModule(
-        argument_spec=dict(result=dict(type="dict", required=True), show=dict(type="list", elements="raw")),
+        argument_spec=dict(result=dict(type="dict", required=True), show=dict(type="bool", default=False),
+                           summary=dict(type="list", elements="str", default=[]), zone=dict(type="dict", default={}),
+                           records=dict(type="list", elements="dict", default=[])),
         supports_check_mode=True,
     )
     module.fail_json(msg="mailops.sendgrid.sendgrid_sender_result runs on the controller as an action plugin; it cannot run as a module")

@@ -10,7 +10,7 @@ import pytest
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.mailops.sendgrid.plugins.action.sendgrid_sender_result import hand_over
+from ansible_collections.mailops.sendgrid.plugins.action.sendgrid_sender_result import hand_over, shown_lines
 
 RDNS = {"changed": True, "reverse_dns": {"rdns": "o1.email.shop.example.com"}, "dns_records": [{"name": "o1", "type": "A", "value": "192.0.2.10"}],
         "diff": {"before": {}, "after": {"ip": "192.0.2.10"}}}
@@ -44,3 +44,16 @@ def test_a_failed_step_fails_the_host_with_its_message_and_details():
 def test_a_result_that_is_not_a_senders_entry_is_refused():
     with pytest.raises(AnsibleActionFail, match="one sender's entry"):
         hand_over(["shop"])
+
+
+def test_the_summary_and_the_records_are_shown_as_debug_shows_its_msg():
+    answer = hand_over({"domain": DOMAIN}, show=shown_lines(["Domain auth     em.shop.example.com: unchanged, valid"], {"domain": "shop.example.com", "ttl": 300},
+                                                             DOMAIN["dns_records"]))
+    assert answer["_ansible_verbose_always"] is True
+    assert answer["msg"][0] == "Domain auth     em.shop.example.com: unchanged, valid" and answer["msg"][1] == ""
+    assert answer["msg"][2].startswith("; DNS records for SendGrid sender shop.example.com")
+    assert answer["msg"][-1] == "em. 300 IN CNAME u1.wl.sendgrid.net."
+    # Without records, the summary alone; a failed step shows its failure instead.
+    assert shown_lines(["a line"], {"domain": "x", "ttl": 1}, []) == ["a line"]
+    failed = hand_over({"domain": {"failed": True, "msg": "boom"}}, show=["a line"])
+    assert failed["msg"] == "boom" and "_ansible_verbose_always" not in failed
