@@ -96,9 +96,10 @@ def test_setup_playbook_runs_under_ansible_runner(simulator, runner, tmp_path):
     assert (job.status, job.rc) == ("successful", 0), job.stdout.read()
     assert job.stats["failures"] == {} and job.stats["changed"].get("localhost", 0) > 0
     events = module_events(job)
-    # The playbook's fleet path: one sendgrid_senders run, each host's part (sendgrid_sender_result), then the
-    # validation calls of the single modules for what is not valid yet.
+    # The role's input check, the playbook's fleet path: one sendgrid_senders run, each host's part
+    # (sendgrid_sender_result), then the validation calls of the single modules for what is not valid yet.
     assert {action for action, _event, _changed in events} == {
+        "mailops.sendgrid.sendgrid_sender_inputs",
         "mailops.sendgrid.sendgrid_senders",
         "mailops.sendgrid.sendgrid_sender_result",
         "mailops.sendgrid.sendgrid_reverse_dns",
