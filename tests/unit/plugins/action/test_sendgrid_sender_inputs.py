@@ -95,7 +95,8 @@ def test_a_value_that_does_not_fit_the_specification_is_refused_naming_the_varia
     ({"sender_setup_ip_count": 2}, "sender_setup_ip_count and sender_setup_assign_ips need sender_setup_on_behalf_of"),
     ({"sender_setup_ip_count": -1, "sender_setup_on_behalf_of": "acme"}, "sender_setup_ip_count must be 0 or more, got -1"),
     ({"sender_setup_custom_spf": True}, "sender_setup_custom_spf=true needs sender_setup_automatic_security=false"),
-    ({"sender_setup_subdomain": "em", "sender_setup_link_subdomain": "em"}, "sender_setup_link_subdomain must differ from sender_setup_subdomain (both are em)"),
+    ({"sender_setup_subdomain": "em", "sender_setup_link_subdomain": "em"},
+     "sender_setup_link_subdomain must differ from sender_setup_subdomain (both are em)"),
 ])
 def test_inputs_that_contradict_each_other_are_refused_in_the_roles_words(variables, words):
     result = run(sender_setup_domain="c.example.com", **variables)

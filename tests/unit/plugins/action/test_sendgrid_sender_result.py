@@ -47,8 +47,8 @@ def test_a_result_that_is_not_a_senders_entry_is_refused():
 
 
 def test_the_summary_and_the_records_are_shown_as_debug_shows_its_msg():
-    answer = hand_over({"domain": DOMAIN}, show=shown_lines(["Domain auth     em.shop.example.com: unchanged, valid"], {"domain": "shop.example.com", "ttl": 300},
-                                                             DOMAIN["dns_records"]))
+    summary = ["Domain auth     em.shop.example.com: unchanged, valid"]
+    answer = hand_over({"domain": DOMAIN}, show=shown_lines(summary, {"domain": "shop.example.com", "ttl": 300}, DOMAIN["dns_records"]))
     assert answer["_ansible_verbose_always"] is True
     assert answer["msg"][0] == "Domain auth     em.shop.example.com: unchanged, valid" and answer["msg"][1] == ""
     assert answer["msg"][2].startswith("; DNS records for SendGrid sender shop.example.com")
