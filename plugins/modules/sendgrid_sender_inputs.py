@@ -39,6 +39,7 @@ attributes:
     description: Changes nothing in either mode.
   diff_mode:
     support: none
+    description: Changes nothing, so there is nothing to show.
   platform:
     support: full
     description: Runs on the controller.

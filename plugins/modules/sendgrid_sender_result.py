@@ -37,7 +37,7 @@ options:
     elements: str
     default: []
   zone:
-    description: C(domain) and C(ttl) of the zone-file snippet, as the filter M(mailops.sendgrid.sender_zone_snippet#filter) takes them.
+    description: C(domain) and C(ttl) of the zone-file snippet, as the filter P(mailops.sendgrid.sender_zone_snippet#filter) takes them.
     type: dict
     default: {}
   records:

@@ -131,7 +131,7 @@ options:
       summary_facts:
         description:
           - What the sender's summary lines (RV(senders.summary)) say beyond its SendGrid objects, as the filter
-            M(mailops.sendgrid.sender_summary#filter) takes them (C(dmarc_value), C(dns_email)); the C(sender_setup)
+            P(mailops.sendgrid.sender_summary#filter) takes them (C(dmarc_value), C(dns_email)); the C(sender_setup)
             role passes them.
         type: dict
         default: {}
@@ -207,7 +207,7 @@ senders:
     summary:
       description:
         - The sender's summary lines, one per object with its state and validity (and DMARC and the DNS email with
-          O(senders[].summary_facts)), as the filter M(mailops.sendgrid.sender_summary#filter) makes them.
+          O(senders[].summary_facts)), as the filter P(mailops.sendgrid.sender_summary#filter) makes them.
       type: list
       elements: str
       returned: with O(state=present)
