@@ -39,6 +39,21 @@ def inventory(tmp_path, broken=None):
     return ["-i", str(path), "-e", "sendgrid_hosts=senders"]
 
 
+# The tasks of a host on the fleet path when nothing follows its SendGrid objects (tasks/main.yml and fleet.yml).
+FLEET_HOST_TASKS = [
+    "Check the role's variables",
+    "The sender's dedicated IPs and SendGrid objects, its DNS records and what follows",
+    "This sender's results, named as the per-host steps register them",
+    "This sender's SendGrid objects",
+    "What follows the SendGrid objects (publishing, checks, validation) and then the summary, the steps this sender has",
+]
+
+
+def last_fact_of(run, host, name):
+    found = [r["result"]["ansible_facts"][name] for r in run.results if r["host"] == host and name in (r["result"].get("ansible_facts") or {})]
+    return found[-1]
+
+
 def api(simulator):
     return [r for r in simulator.requests() if r["path"].startswith("/v3/")]
 
@@ -66,6 +81,21 @@ def test_the_fleet_sets_up_every_sender_and_its_rerun_reads_each_account_once(si
     assert len(api(simulator)) <= 12, [(r["method"], r["path"]) for r in api(simulator)]
     summary = [r for r in second.results if r["task"].endswith("Summary of the sender and the DNS records to publish")]
     assert len(summary) == 3
+
+    # Nothing after the SendGrid objects (no publisher, every object valid): each host runs the fleet path's five
+    # light tasks and no more (every task is paid by every host of a large play), and shows its summary and records
+    # in the task that reports its changes.
+    third = playbook(SETUP, args=args + ["-e", "sender_setup_dns_mode=none", "-e", "sender_setup_zone_file="])
+    assert third.rc == 0 and third.changed == [], third.changed
+    run_once = "The SendGrid objects of every sender of the play, one snapshot per account"
+    for host in SENDERS:
+        tasks = [r["task"].split(" : ")[-1] for r in third.results if r["host"] == host and not r["task"].endswith(run_once)]
+        assert tasks == FLEET_HOST_TASKS, (host, tasks)
+    shown = [r["result"] for r in third.results if r["host"] == "news" and r["task"].endswith("This sender's SendGrid objects")]
+    assert shown[0]["msg"][:4] == ["IP pool         pool-news [192.0.2.61]: unchanged", "Reverse DNS     o1.email.news.fleet.example.net -> 192.0.2.61: unchanged, valid",
+                                   "Domain auth     em.news.fleet.example.net: unchanged, valid", "Link branding   links.news.fleet.example.net: unchanged, valid"]
+    assert shown[0]["msg"][4:6] == ["", "; DNS records for SendGrid sender news.fleet.example.net, written by mailops.sendgrid.sender_setup."]
+    assert last_fact_of(third, "news", "sender_setup_summary") == shown[0]["msg"][:4]
 
 
 def test_a_failing_sender_fails_its_host_only(simulator, playbook, tmp_path):

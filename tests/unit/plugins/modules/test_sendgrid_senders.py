@@ -44,6 +44,23 @@ def test_two_senders_with_nothing_to_do_read_each_list_once(run):
     assert result["senders"]["news"]["domain"]["domain"]["id"] == 1002
 
 
+def test_each_sender_has_its_records_its_validity_and_its_summary_lines(run):
+    # What the role's fleet path sets per host as plain references (no template compiled for each host).
+    senders = [dict(SENDERS[0], summary_facts={"dmarc_value": "v=DMARC1; p=none", "dns_email": ""}), SENDERS[1]]
+    result = run(module, {"senders": senders}, account(valid=False))
+    shop = result["senders"]["shop"]
+    assert shop["valid"] is False
+    assert shop["dns_records"] == (shop["reverse_dns"]["192.0.2.10"]["dns_records"] + shop["domain"]["dns_records"] + shop["link"]["dns_records"])
+    assert [record["name"] for record in shop["dns_records"]][0] == "o1.email.shop.example.com"
+    assert shop["summary"][0] == "IP pool         shop [192.0.2.10]: unchanged"
+    assert shop["summary"][-1] == "DMARC           _dmarc.shop.example.com: v=DMARC1; p=none"
+    assert [line[:16] for line in result["senders"]["news"]["summary"]] == ["IP pool         ", "Reverse DNS     ", "Domain auth     ", "Link branding   "]
+    assert "NOT VALID" in result["senders"]["news"]["summary"][2]
+    # Once every object is valid, so is the sender (the role then skips validation).
+    valid = run(module, {"senders": SENDERS}, account())
+    assert [valid["senders"][host]["valid"] for host in ("shop", "news")] == [True, True]
+
+
 def test_a_sender_whose_ip_is_not_on_the_account_fails_alone(run):
     senders = [dict(SENDERS[0]), dict(SENDERS[1], ips=["198.51.100.7"], ip_pool="fresh")]
     calls = account()[:2] + account()[2:]
