@@ -95,7 +95,8 @@ def test_the_fleet_sets_up_every_sender_and_its_rerun_reads_each_account_once(si
     assert shown[0]["msg"][0] == "IP pool         pool-news [192.0.2.61]: unchanged"
     # SendGrid numbers the reverse DNS names (o1, o2, ...) within the account.
     assert shown[0]["msg"][1].startswith("Reverse DNS     o") and shown[0]["msg"][1].endswith(".email.news.fleet.example.net -> 192.0.2.61: unchanged, valid")
-    assert shown[0]["msg"][2:4] == ["Domain auth     em.news.fleet.example.net: unchanged, valid", "Link branding   links.news.fleet.example.net: unchanged, valid"]
+    assert shown[0]["msg"][2:4] == ["Domain auth     em.news.fleet.example.net: unchanged, valid",
+                                    "Link branding   links.news.fleet.example.net: unchanged, valid"]
     assert shown[0]["msg"][4:6] == ["", "; DNS records for SendGrid sender news.fleet.example.net, written by mailops.sendgrid.sender_setup."]
     assert last_fact_of(third, "news", "sender_setup_summary") == shown[0]["msg"][:4]
 
