@@ -185,9 +185,9 @@ def derived(host, values):
     }
 
 
-def check(options, outputs, host, variables, template):
+def check(options, outputs, host, variables, template, call=None):
     """The task result for one host: ``variables`` are the names the task sees (only the role's inputs are read, through
-    ``template``, which renders a variable's value)."""
+    ``template``, which renders a variable's value); ``call`` names this call of the role."""
     # Every variable the task sees (inventory, extra vars, play and role variables) by name: a typo would be ignored.
     known = set(options) | set(outputs)
     unknown = sorted(name for name in variables if name.startswith(PREFIX) and name not in known)
@@ -204,12 +204,13 @@ def check(options, outputs, host, variables, template):
     if problems:
         return {"failed": True, "msg": "; ".join(problems)}
     result = derived(host, values)
-    result["changed"] = False
+    result.update(changed=False, call=call)
     return result
 
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
+    _requires_connection = False
     _supports_check_mode = True
     _supports_async = False
 
@@ -217,4 +218,7 @@ class ActionModule(ActionBase):
         super().run(tmp, task_vars)
         task_vars = task_vars or {}
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
-        return check(load_options(args["role_path"]), args["outputs"], task_vars.get("inventory_hostname"), task_vars, self._templar.template)
+        # The task's identity names this call of the role: the fleet run takes the hosts checked by the same call only,
+        # not a host whose result of an earlier call is still registered (a later call skipped it).
+        call = str(getattr(self._task, "_uuid", "") or "") or None
+        return check(load_options(args["role_path"]), args["outputs"], task_vars.get("inventory_hostname"), task_vars, self._templar.template, call)

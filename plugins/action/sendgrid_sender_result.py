@@ -71,6 +71,7 @@ def hand_over(result, show=None):
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
+    _requires_connection = False
     _supports_check_mode = True
     _supports_async = False
 

@@ -61,11 +61,56 @@ fleet:
   returned: success
   type: bool
   sample: true
+call:
+  description: This task's identity, the same for every host of one call of the role; the fleet run takes the hosts of its own call.
+  returned: success
+  type: str
+  sample: 0242ac11-0002-36b3-7e5f-000000000012
 sender:
   description: The host's entry of O(mailops.sendgrid.sendgrid_senders#module:senders), from its role variables.
   returned: success
   type: dict
-  sample: {host: shop, domain: shop.example.com, ips: [203.0.113.10], ip_pool: shop-transactional}
+  sample:
+    host: shop
+    domain: shop.example.com
+    ips: [203.0.113.10]
+    ip_pool: shop-transactional
+    summary_facts: {dmarc_value: "", dns_email: ""}
+after_steps:
+  description:
+    - The role's task files after the SendGrid objects that apply to the host, in order (publishing, checks, ...).
+      C(validate.yml) is listed when validation is on.
+  returned: success
+  type: list
+  elements: str
+  sample: [records_files.yml, publish_nsupdate.yml, dns_check.yml, validate.yml]
+after_steps_when_valid:
+  description: RV(after_steps) without C(validate.yml), for a sender whose objects are all valid.
+  returned: success
+  type: list
+  elements: str
+  sample: [records_files.yml, publish_nsupdate.yml, dns_check.yml]
+dmarc_value:
+  description: The DMARC record's value (RFC 7489) with C(sender_setup_dmarc), else empty.
+  returned: success
+  type: str
+  sample: "v=DMARC1; p=none; rua=mailto:dmarc@example.com"
+dmarc_records:
+  description: The DMARC record as C({name, type, value}) with C(sender_setup_dmarc), else empty.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{name: _dmarc.shop.example.com, type: TXT, value: "v=DMARC1; p=none"}]
+zone:
+  description: C(domain) and C(ttl) of the sender's zone-file snippet.
+  returned: success
+  type: dict
+  sample: {domain: shop.example.com, ttl: 3600}
+summary_facts:
+  description: What the summary lines say beyond the SendGrid objects (C(domain), C(subusers), C(purge_subusers), C(dmarc_value), C(dns_email)).
+  returned: success
+  type: dict
+  sample: {domain: shop.example.com, subusers: [], purge_subusers: false, dmarc_value: "", dns_email: ""}
 argument_errors:
   description: What the argument specification refused, one message each.
   returned: when a variable does not fit its specification

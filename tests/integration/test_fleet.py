@@ -113,6 +113,48 @@ def test_a_failing_sender_fails_its_host_only(simulator, playbook, tmp_path):
     assert sorted(d["domain"] for d in simulator.state()["domains"]) == ["blog.fleet.example.net", "shop.fleet.example.net"]
 
 
+def test_hosts_that_skip_the_role_or_were_rescued_are_left_out_of_the_fleet_run(simulator, playbook, tmp_path):
+    # A host whose role was skipped (when) or whose input check failed and was rescued has no checked sender of this
+    # call: the fleet run sets up the others, and a sender checked by an earlier call of the role is not set up again.
+    simulator.add_subusers("blog-sub")
+    simulator.add_ips(list(SENDERS.values()))
+    simulator.add_ips([SENDERS["blog"]], subusers=["blog-sub"])
+    play = """
+    - hosts: senders
+      connection: local
+      gather_facts: false
+      tasks:
+        - name: An earlier call of the role, for shop only
+          ansible.builtin.include_role:
+            name: mailops.sendgrid.sender_setup
+          when: inventory_hostname == 'shop'
+          vars:
+            sender_setup_dns_mode: none
+        - name: The senders other than shop; blog's inputs are refused and rescued
+          block:
+            - name: Set up
+              ansible.builtin.include_role:
+                name: mailops.sendgrid.sender_setup
+              when: inventory_hostname != 'shop'
+              vars:
+                sender_setup_dmarc: "{{ inventory_hostname == 'blog' }}"
+                sender_setup_dmarc_pct: 500
+          rescue:
+            - name: Rescued
+              ansible.builtin.debug:
+                msg: rescued
+    """
+    args = inventory(tmp_path)
+    assert playbook(play, args=args + ["-e", "sender_setup_fleet=true"]).rc == 0
+    simulator.clear_requests()
+    run = playbook(play, args=args + ["-e", "sender_setup_fleet=true"])
+    assert run.rc == 0, run.stdout[-4000:]
+    assert [(r["host"], r["status"]) for r in run.results if r["task"].endswith("Check the role's variables") and r["status"] != "ok"] == [("blog", "rescued")]
+    fleet_runs = [r["result"] for r in run.results if r["task"].endswith("The SendGrid objects of every sender of the play, one snapshot per account")]
+    assert [sorted(result["senders"]) for result in fleet_runs] == [["shop"], ["news"]]
+    assert sorted(d["domain"] for d in simulator.state()["domains"]) == ["news.fleet.example.net", "shop.fleet.example.net"]
+
+
 def test_the_fleet_audit_reads_and_reports_per_sender(simulator, playbook, tmp_path):
     simulator.add_subusers("blog-sub")
     simulator.add_ips(list(SENDERS.values()))

@@ -24,13 +24,25 @@ OUTPUTS = yaml.safe_load((ROLE / "vars" / "main.yml").read_text(encoding="utf-8"
 def run(**variables):
     """The role's defaults under the host's variables, as the task sees them (sender_setup_fleet's default is a template)."""
     seen = dict(DEFAULTS, sender_setup_fleet=True, inventory_hostname="shop", **variables)
-    return check(OPTIONS, OUTPUTS, "shop", seen, lambda value: value)
+    return check(OPTIONS, OUTPUTS, "shop", seen, lambda value: value, call="task-1")
 
 
-def test_the_options_are_the_argument_specification_of_the_main_entry_point():
-    spec = yaml.safe_load((ROLE / "meta" / "argument_specs.yml").read_text(encoding="utf-8"))["argument_specs"]["main"]["options"]
-    assert OPTIONS == spec
-    # Every input has its default in defaults/main.yml (the spec's default is what the role's defaults say).
+def test_only_the_roles_inputs_are_templated_and_a_template_decides_their_values():
+    # The task templates the role's own variables (a value may be a template); it never reads the others.
+    templated = []
+
+    def template(value):
+        templated.append(value)
+        return False if value == "{{ fleet }}" else value
+
+    seen = dict(DEFAULTS, sender_setup_domain="t.example.com", sender_setup_fleet="{{ fleet }}", other_variable="{{ undefined }}")
+    result = check(OPTIONS, OUTPUTS, "shop", seen, template, call="task-1")
+    assert result["fleet"] is False and result["call"] == "task-1"
+    assert "{{ undefined }}" not in templated and len(templated) == len([name for name in OPTIONS if name in seen])
+
+
+def test_every_input_of_the_specification_has_its_default_in_the_roles_defaults():
+    assert OPTIONS["sender_setup_domain"]["required"] is True
     assert sorted(set(OPTIONS) - set(DEFAULTS)) == ["sender_setup_domain", "sender_setup_validate_failure", "sender_setup_validate_timeout"]
 
 
