@@ -62,14 +62,14 @@ def unknown_message(unknown, inputs):
             "roles/sender_setup/meta/argument_specs.yml%s" % (", ".join(unknown), "".join(hints)))
 
 
-def dmarc_addresses(values):
-    return {kind: ["mailto:" + address if not address.startswith("mailto:") else address for address in as_list(values[PREFIX + kind])]
+def dmarc_addresses(v):
+    return {kind: ["mailto:" + address if not address.startswith("mailto:") else address for address in as_list(v[kind])]
             for kind in ("dmarc_rua", "dmarc_ruf")}
 
 
-def input_problems(values):
-    """Inputs that contradict each other, in the role's words (the variables a user sets)."""
-    v = {name[len(PREFIX):]: value for name, value in values.items()}
+def input_problems(v):
+    """Inputs that contradict each other, in the role's words (the variables a user sets); ``v``: the role's checked
+    variables without their prefix, as every function below takes them."""
     problems = []
     if v["on_behalf_of"] and (as_list(v["subusers"]) or v["purge_subusers"]):
         problems.append("sender_setup_subusers and sender_setup_purge_subusers cannot be used with sender_setup_on_behalf_of: only the "
@@ -83,7 +83,7 @@ def input_problems(values):
     if v["dmarc"] and not 0 <= v["dmarc_pct"] <= 100:
         problems.append("sender_setup_dmarc_pct must be between 0 and 100, got %s" % v["dmarc_pct"])
     if v["dmarc"]:
-        addresses = dmarc_addresses(values)
+        addresses = dmarc_addresses(v)
         bad = [address for address in addresses["dmarc_rua"] + addresses["dmarc_ruf"] if not MAILTO.match(address)]
         if bad:
             problems.append("sender_setup_dmarc_rua and sender_setup_dmarc_ruf must hold email addresses (name@domain), got " + ", ".join(bad))
@@ -98,12 +98,11 @@ def input_problems(values):
     return problems
 
 
-def sender_of(host, values):
+def sender_of(host, v, dmarc):
     """The sender's entry of mailops.sendgrid.sendgrid_senders' senders (its options, without the role's prefix)."""
-    v = {name[len(PREFIX):]: value for name, value in values.items()}
     return {
         "host": host,
-        "summary_facts": {"dmarc_value": dmarc_value(values) if v["dmarc"] else "", "dns_email": v["dns_email"]},
+        "summary_facts": {"dmarc_value": dmarc, "dns_email": v["dns_email"]},
         "domain": v["domain"],
         "subdomain": v["subdomain"] or None,
         "ips": as_list(v["ips"]),
@@ -127,10 +126,11 @@ def sender_of(host, values):
     }
 
 
-def dmarc_value(values):
-    """The DMARC record (RFC 7489) from the role's variables; addresses given without mailto: get it."""
-    v = {name[len(PREFIX):]: value for name, value in values.items()}
-    addresses = dmarc_addresses(values)
+def dmarc_value(v):
+    """The DMARC record (RFC 7489) from the role's variables, empty without DMARC; addresses given without mailto: get it."""
+    if not v["dmarc"]:
+        return ""
+    addresses = dmarc_addresses(v)
     tags = ["v=DMARC1", "p=%s" % v["dmarc_policy"]]
     if v["dmarc_pct"] != 100:
         tags.append("pct=%d" % v["dmarc_pct"])
@@ -141,10 +141,9 @@ def dmarc_value(values):
     return "; ".join(tags)
 
 
-def after_steps(values):
+def after_steps(v):
     """The role's task files after the SendGrid objects that apply to this sender, in order (tasks/main.yml). validate.yml
     is listed when validation is on; the role drops it when every object is valid already."""
-    v = {name[len(PREFIX):]: value for name, value in values.items()}
     # A publisher that reads the zone writes the snippet itself, with the merged values (publish_*.yml).
     publisher_writes_snippet = v["dns_mode"] in ("nsupdate", "route53") or (v["dns_mode"] == "tasks" and bool(v["dns_read_server"]))
     steps = []
@@ -165,23 +164,22 @@ def after_steps(values):
     return steps
 
 
-def derived(host, values):
+def derived(host, v):
     """What the role's later tasks read from its checked inputs (vars/main.yml): computed here once, in Python, as a
     template expression would be compiled again in every host's task."""
-    sender = sender_of(host, values)
-    domain = values[PREFIX + "domain"]
-    dmarc = dmarc_value(values) if values[PREFIX + "dmarc"] else ""
+    dmarc = dmarc_value(v)
+    sender = sender_of(host, v, dmarc)
+    steps = after_steps(v)
     return {
-        "fleet": bool(values[PREFIX + "fleet"]),
+        "fleet": bool(v["fleet"]),
         "sender": sender,
-        "after_steps": after_steps(values),
+        "after_steps": steps,
         # The same once every object of the sender is valid (the fleet run says so for each sender).
-        "after_steps_when_valid": [step for step in after_steps(values) if step != "validate.yml"],
+        "after_steps_when_valid": [step for step in steps if step != "validate.yml"],
         "dmarc_value": dmarc,
-        "dmarc_records": [{"name": "_dmarc." + domain, "type": "TXT", "value": dmarc}] if dmarc else [],
-        "zone": {"domain": domain, "ttl": values[PREFIX + "dns_ttl"]},
-        "summary_facts": {"domain": domain, "subusers": sender["subusers"], "purge_subusers": sender["purge_subusers"], "dmarc_value": dmarc,
-                          "dns_email": values[PREFIX + "dns_email"]},
+        "dmarc_records": [{"name": "_dmarc." + v["domain"], "type": "TXT", "value": dmarc}] if dmarc else [],
+        "zone": {"domain": v["domain"], "ttl": v["dns_ttl"]},
+        "summary_facts": dict(sender["summary_facts"], domain=v["domain"], subusers=sender["subusers"], purge_subusers=sender["purge_subusers"]),
     }
 
 
@@ -199,7 +197,7 @@ def check(options, outputs, host, variables, template, call=None):
     if checked.error_messages:
         return {"failed": True, "msg": "Validation of the role's variables failed:\n%s" % "\n".join(checked.error_messages),
                 "argument_errors": checked.error_messages}
-    values = checked.validated_parameters
+    values = {name[len(PREFIX):]: value for name, value in checked.validated_parameters.items()}
     problems = input_problems(values)
     if problems:
         return {"failed": True, "msg": "; ".join(problems)}
