@@ -23,7 +23,7 @@ from ansible.plugins.action import ActionBase
 
 PREFIX = "sender_setup_"
 ARGUMENT_SPEC = {
-    "role_path": {"type": "path", "required": True},
+    "role_path": {"type": "path"},
     "outputs": {"type": "list", "elements": "str", "default": []},
 }
 # How an address must look in rua= and ruf= (mailto: added when missing), as RFC 7489 reporting URIs.
@@ -37,12 +37,29 @@ except AttributeError:  # PyYAML without libyaml
 
 def load_options(role_path):
     """The options of the role's entry point ``main`` (meta/argument_specs.yml), the one description of its inputs."""
-    path = os.path.join(role_path, "meta", "argument_specs.yml")
+    path = os.path.realpath(os.path.join(role_path, "meta", "argument_specs.yml"))
+    if path in LOADED_OPTIONS:
+        return LOADED_OPTIONS[path]
     try:
         with open(path, encoding="utf-8") as stream:
             return yaml.load(stream, Loader=SAFE_LOADER)["argument_specs"]["main"]["options"]
     except (OSError, KeyError, TypeError, yaml.YAMLError) as error:
         raise AnsibleActionFail("cannot read the role's argument specification %s: %s" % (path, error)) from error
+
+
+def preload_options():
+    """The options of this collection's own sender_setup role, read once when ansible-playbook imports this plugin: each
+    host's task runs in a process forked from it, which then has them (read in the task, they would be read once a host)."""
+    role_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "roles", "sender_setup")
+    try:
+        options = load_options(role_path)
+    except AnsibleActionFail:  # not beside the role (a copy of the plugin alone): each task reads its role's file
+        return {}
+    return {os.path.realpath(os.path.join(role_path, "meta", "argument_specs.yml")): options}
+
+
+LOADED_OPTIONS: dict = {}
+LOADED_OPTIONS.update(preload_options())
 
 
 def as_list(value):
@@ -164,20 +181,38 @@ def after_steps(v):
     return steps
 
 
+def path_steps(v, steps):
+    """The role's task files for the sender's path, in order: the dedicated IPs when asked for, then the fleet run and
+    (when any step follows the SendGrid objects) those steps, or the per-host path."""
+    first = ["dedicated_ips.yml"] if v["ip_count"] > 0 or v["assign_ips"] else []
+    if not v["fleet"]:
+        return first + ["per_host.yml"]
+    return first + ["fleet.yml"] + (["fleet_after.yml"] if steps else [])
+
+
 def derived(host, v):
     """What the role's later tasks read from its checked inputs (vars/main.yml): computed here once, in Python, as a
     template expression would be compiled again in every host's task."""
     dmarc = dmarc_value(v)
-    sender = sender_of(host, v, dmarc)
+    dmarc_records = [{"name": "_dmarc." + v["domain"], "type": "TXT", "value": dmarc}] if dmarc else []
+    # The fleet run gives the sender's records with its DMARC record, as the per-host path gathers them.
+    sender = dict(sender_of(host, v, dmarc), extra_dns_records=dmarc_records)
     steps = after_steps(v)
+    when_valid = [step for step in steps if step != "validate.yml"]
     return {
         "fleet": bool(v["fleet"]),
         "sender": sender,
         "after_steps": steps,
         # The same once every object of the sender is valid (the fleet run says so for each sender).
-        "after_steps_when_valid": [step for step in steps if step != "validate.yml"],
+        "after_steps_when_valid": when_valid,
+        # The files the role's second task includes (tasks/main.yml): one loop over plain values, no template to compile.
+        "path_steps": path_steps(v, steps),
+        # Whether the fleet path's report task shows the summary and records: when nothing follows the SendGrid objects
+        # (always, or once validation, the only step after them, has nothing to do); else summary.yml shows them.
+        "show_result": not steps,
+        "show_result_if_valid": bool(steps) and not when_valid,
         "dmarc_value": dmarc,
-        "dmarc_records": [{"name": "_dmarc." + v["domain"], "type": "TXT", "value": dmarc}] if dmarc else [],
+        "dmarc_records": dmarc_records,
         "zone": {"domain": v["domain"], "ttl": v["dns_ttl"]},
         "summary_facts": dict(sender["summary_facts"], domain=v["domain"], subusers=sender["subusers"], purge_subusers=sender["purge_subusers"]),
     }
@@ -219,4 +254,9 @@ class ActionModule(ActionBase):
         # The task's identity names this call of the role: the fleet run takes the hosts checked by the same call only,
         # not a host whose result of an earlier call is still registered (a later call skipped it).
         call = str(getattr(self._task, "_uuid", "") or "") or None
-        return check(load_options(args["role_path"]), args["outputs"], task_vars.get("inventory_hostname"), task_vars, self._templar.template, call)
+        # Without role_path, the directory of the role the task is in: a role's task then passes no template (each would
+        # be compiled again by every host).
+        role_path = args["role_path"] or getattr(getattr(self._task, "_role", None), "_role_path", None)
+        if not role_path:
+            raise AnsibleActionFail("role_path is required for a task that is not in a role")
+        return check(load_options(role_path), args["outputs"], task_vars.get("inventory_hostname"), task_vars, self._templar.template, call)

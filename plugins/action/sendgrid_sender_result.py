@@ -21,9 +21,10 @@ STEPS = ("pool", "reverse_dns", "domain", "link")
 ARGUMENT_SPEC = {
     "result": {"type": "dict", "required": True},
     "show": {"type": "bool", "default": False},
-    "summary": {"type": "list", "elements": "str", "default": []},
+    "show_if_valid": {"type": "bool", "default": False},
+    "summary": {"type": "list", "elements": "str"},
     "zone": {"type": "dict", "default": {}},
-    "records": {"type": "list", "elements": "dict", "default": []},
+    "records": {"type": "list", "elements": "dict"},
 }
 
 
@@ -34,7 +35,7 @@ def step_results(result):
         if step == "reverse_dns":
             for ip_result in (value or {}).values():
                 yield step, ip_result
-        elif value is not None:
+        elif value:  # a step that did not run: absent, or {} as the role sets its result
             yield step, value
 
 
@@ -43,6 +44,18 @@ def shown_lines(summary, zone, records):
     if not records:
         return list(summary)
     return list(summary) + [""] + zone_snippet_lines(dict(zone, records=records))
+
+
+def lines_to_show(args):
+    """The lines the task shows (``None``: none): with ``show``, or with ``show_if_valid`` once every object of the
+    sender is valid; the summary and records given, else the result's own."""
+    result = args["result"]
+    valid = isinstance(result, dict) and result.get("valid") is True
+    if not (args["show"] or (args["show_if_valid"] and valid)):
+        return None
+    summary = args["summary"] if args["summary"] is not None else result.get("summary") or []
+    records = args["records"] if args["records"] is not None else result.get("dns_records") or []
+    return shown_lines(summary, args["zone"], records)
 
 
 def hand_over(result, show=None):
@@ -78,5 +91,4 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         super().run(tmp, task_vars)
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
-        show = shown_lines(args["summary"], args["zone"], args["records"]) if args["show"] else None
-        return hand_over(args["result"], show)
+        return hand_over(args["result"], lines_to_show(args))

@@ -22,9 +22,10 @@ author:
   - mailops.sendgrid maintainers (@mailops)
 options:
   role_path:
-    description: The role's directory (the role passes C(role_path)); its C(meta/argument_specs.yml) is read.
+    description:
+      - The role's directory; its C(meta/argument_specs.yml) is read. Defaults to the directory of the role the task is
+        in (its C(role_path)); required for a task outside a role.
     type: path
-    required: true
   outputs:
     description: Variables with the role's prefix that are the role's results, not inputs.
     type: list
@@ -49,9 +50,13 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Check the role's variables of this host
+- name: Check the role's variables of this host (a task of the role)
   mailops.sendgrid.sendgrid_sender_inputs:
-    role_path: "{{ role_path }}"
+  register: checked
+
+- name: The same from outside the role
+  mailops.sendgrid.sendgrid_sender_inputs:
+    role_path: "{{ playbook_dir }}/roles/sender_setup"
   register: checked
 """
 
@@ -76,6 +81,7 @@ sender:
     ips: [203.0.113.10]
     ip_pool: shop-transactional
     summary_facts: {dmarc_value: "", dns_email: ""}
+    extra_dns_records: []
 after_steps:
   description:
     - The role's task files after the SendGrid objects that apply to the host, in order (publishing, checks, ...).
@@ -90,6 +96,28 @@ after_steps_when_valid:
   type: list
   elements: str
   sample: [records_files.yml, publish_nsupdate.yml, dns_check.yml]
+path_steps:
+  description:
+    - The role's task files the role's second task includes, in order - C(dedicated_ips.yml) when IPs are bought or
+      assigned, then C(fleet.yml) and, when RV(after_steps) has any, C(fleet_after.yml); or C(per_host.yml).
+  returned: success
+  type: list
+  elements: str
+  sample: [fleet.yml, fleet_after.yml]
+show_result:
+  description:
+    - Whether the fleet path's report (M(mailops.sendgrid.sendgrid_sender_result)) shows the summary and the records,
+      as it does when nothing follows the SendGrid objects (RV(after_steps) is empty).
+  returned: success
+  type: bool
+  sample: false
+show_result_if_valid:
+  description:
+    - Whether it shows them once every object is valid, when validation is the only step after the SendGrid objects
+      (and is then skipped).
+  returned: success
+  type: bool
+  sample: true
 dmarc_value:
   description: The DMARC record's value (RFC 7489) with C(sender_setup_dmarc), else empty.
   returned: success
@@ -125,7 +153,7 @@ from ansible.module_utils.basic import AnsibleModule
 def main():
     # The work is done by the action plugin of the same name on the controller; this file documents it.
     module = AnsibleModule(
-        argument_spec=dict(role_path=dict(type="path", required=True), outputs=dict(type="list", elements="str", default=[])),
+        argument_spec=dict(role_path=dict(type="path"), outputs=dict(type="list", elements="str", default=[])),
         supports_check_mode=True,
     )
     module.fail_json(msg="mailops.sendgrid.sendgrid_sender_inputs runs on the controller as an action plugin; it cannot run as a module")

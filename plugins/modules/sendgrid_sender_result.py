@@ -31,20 +31,28 @@ options:
         shown when a step failed.
     type: bool
     default: false
+  show_if_valid:
+    description:
+      - Show as with O(show) when every object of the sender is valid (C(valid) of O(result)); the C(sender_setup)
+        role does for a sender whose only step after its SendGrid objects is validation, which is then skipped.
+    type: bool
+    default: false
   summary:
-    description: The sender's summary lines (RV(mailops.sendgrid.sendgrid_senders#module:senders.summary)).
+    description:
+      - The sender's summary lines; without it, those of O(result)
+        (RV(mailops.sendgrid.sendgrid_senders#module:senders.summary)).
     type: list
     elements: str
-    default: []
   zone:
     description: C(domain) and C(ttl) of the zone-file snippet, as the filter P(mailops.sendgrid.sender_zone_snippet#filter) takes them.
     type: dict
     default: {}
   records:
-    description: The sender's DNS records (C(name), C(type), C(value)) for the snippet; none shows the summary alone.
+    description:
+      - The sender's DNS records (C(name), C(type), C(value)) for the snippet; without it, those of O(result)
+        (RV(mailops.sendgrid.sendgrid_senders#module:senders.dns_records)). An empty list shows the summary alone.
     type: list
     elements: dict
-    default: []
 attributes:
   action:
     support: full
@@ -78,9 +86,7 @@ EXAMPLES = r"""
   mailops.sendgrid.sendgrid_sender_result:
     result: "{{ fleet.senders[inventory_hostname] }}"
     show: true
-    summary: "{{ fleet.senders[inventory_hostname].summary }}"
     zone: {domain: "{{ sender.domain }}", ttl: 3600}
-    records: "{{ fleet.senders[inventory_hostname].dns_records }}"
 """
 
 RETURN = r"""
@@ -90,8 +96,8 @@ step:
   type: str
   sample: domain
 msg:
-  description: The failed steps' messages, joined by C( | ); with O(show), the lines shown.
-  returned: when a step failed, or with O(show)
+  description: The failed steps' messages, joined by C( | ); with O(show) (or O(show_if_valid)), the lines shown.
+  returned: when a step failed, or when the lines are shown
   type: raw
   sample: SendGrid API request POST /v3/whitelabel/domains failed with HTTP 502 - bad gateway
 """
@@ -103,8 +109,8 @@ def main():
     # The work is done by the action plugin of the same name on the controller; this file documents it.
     module = AnsibleModule(
         argument_spec=dict(result=dict(type="dict", required=True), show=dict(type="bool", default=False),
-                           summary=dict(type="list", elements="str", default=[]), zone=dict(type="dict", default={}),
-                           records=dict(type="list", elements="dict", default=[])),
+                           show_if_valid=dict(type="bool", default=False), summary=dict(type="list", elements="str"),
+                           zone=dict(type="dict", default={}), records=dict(type="list", elements="dict")),
         supports_check_mode=True,
     )
     module.fail_json(msg="mailops.sendgrid.sendgrid_sender_result runs on the controller as an action plugin; it cannot run as a module")

@@ -135,6 +135,14 @@ options:
             role passes them.
         type: dict
         default: {}
+      extra_dns_records:
+        description:
+          - DNS records the sender needs besides those of its SendGrid objects, added at the end of its
+            RV(senders.dns_records); the C(sender_setup) role passes its DMARC record. Each has C(name), C(type) and
+            C(value), as the steps' records.
+        type: list
+        elements: dict
+        default: []
   state:
     description:
       - V(present) sets up every sender's objects.
@@ -216,7 +224,9 @@ senders:
       type: bool
       returned: with O(state=present)
     dns_records:
-      description: Every DNS record of the sender's steps (reverse DNS per IP, domain authentication, link branding), in that order.
+      description:
+        - Every DNS record of the sender's steps (reverse DNS per IP, domain authentication, link branding), in that order,
+          then O(senders[].extra_dns_records).
       type: list
       elements: dict
       returned: with O(state=present)
@@ -283,6 +293,7 @@ SENDER_OPTIONS = dict(
     validate_delay=dict(type="float", default=10),
     validate_failure=dict(type="str", choices=["warn", "fail"], default="warn"),
     summary_facts=dict(type="dict", default={}),
+    extra_dns_records=dict(type="list", elements="dict", default=[]),
 )
 
 
@@ -334,7 +345,7 @@ def main():
             run = run_sender if module.params["state"] == "present" else run_teardown
             result = run(sender, connection, parent, accounts[behalf], module.check_mode, module.diff_mode)
             if module.params["state"] == "present":
-                result["dns_records"] = gathered_records(result)
+                result["dns_records"] = gathered_records(result) + sender["extra_dns_records"]
                 result["valid"] = all_valid(sender, result)
                 result["summary"] = summary_lines(dict(sender["summary_facts"], check_mode=module.check_mode, domain=sender["domain"],
                                                        subusers=sender["subusers"], purge_subusers=sender["purge_subusers"],

@@ -70,33 +70,55 @@ def fact(run, task, name):
     return role_task(run, task)["ansible_facts"][name]
 
 
-def last_fact(run, name):
-    """The value the run last set for the fact ``name``, whichever task of the role set it (both paths set the same facts)."""
-    found = [r["result"]["ansible_facts"][name] for r in run.results if name in (r["result"].get("ansible_facts") or {})]
+def facts_set(entry):
+    """``(host, facts)`` of each host a recorded result set facts for: a task's own host, or, for the fleet path's
+    results task (a loop over the run's senders, host name to result, that sets each item's host's facts), each item's."""
+    result = entry["result"]
+    if result.get("ansible_facts"):
+        yield entry["host"], result["ansible_facts"]
+    for item in result.get("results") or []:
+        if isinstance(item, dict) and item.get("ansible_facts"):
+            yield item["item"]["key"], item["ansible_facts"]
+
+
+def last_fact(run, name, host=None):
+    """The value the run last set for the fact ``name`` (of ``host``, if given), whichever task of the role set it (both
+    paths set the same facts)."""
+    found = [facts[name] for entry in run.results for fact_host, facts in facts_set(entry)
+             if name in facts and host in (None, fact_host)]
     assert found, "no task set %s: %s" % (name, [r["task"] for r in run.results])
     return found[-1]
 
 
 # The SendGrid steps of the setup: on the fleet path (the playbooks' default) the host's part of the sendgrid_senders
-# run, which the role keeps as __sender_setup_fleet_mine; on the per-host path (sender_setup_fleet=false) the module tasks.
-FLEET_RESULTS = "This sender's results, named as the per-host steps register them"
+# run, which one task sets as each host's results; on the per-host path (sender_setup_fleet=false) the module tasks.
+FLEET_RESULTS = "Each sender's results, named as the per-host steps register them"
+FLEET_OUTPUTS = {"pool": "sender_setup_pool_result", "domain": "sender_setup_domain_result", "link": "sender_setup_link_result",
+                 "reverse_dns": "sender_setup_reverse_dns_results"}
 PER_HOST_STEPS = {"pool": "The sender's IPs are in its IP pool", "domain": "Domain authentication of the sender", "link": "Link branding of the sender"}
+
+
+def fleet_step(run, name):
+    """The fleet path's result of the step ``name`` for the run's one sender, or None on the per-host path."""
+    fleet = role_results(run, FLEET_RESULTS)
+    if not fleet:
+        return None
+    assert len(fleet) == 1
+    (facts,) = [facts for _host, facts in facts_set(fleet[0])]
+    return facts[FLEET_OUTPUTS[name]]
 
 
 def step(run, name):
     """The result of the setup step ``name`` (pool, domain, link) in the shape its single module returns."""
-    fleet = role_results(run, FLEET_RESULTS)
-    if fleet:
-        assert len(fleet) == 1
-        return fleet[0]["result"]["ansible_facts"]["__sender_setup_fleet_mine"][name]
-    return role_task(run, PER_HOST_STEPS[name])
+    found = fleet_step(run, name)
+    return found if found is not None else role_task(run, PER_HOST_STEPS[name])
 
 
 def reverse_dns_steps(run):
     """The reverse DNS results of the setup, one per IP, on either path."""
-    fleet = role_results(run, FLEET_RESULTS)
-    if fleet:
-        return list(fleet[0]["result"]["ansible_facts"]["__sender_setup_fleet_mine"]["reverse_dns"].values())
+    found = fleet_step(run, "reverse_dns")
+    if found is not None:
+        return list(found.values())
     (rdns,) = role_results(run, "Reverse DNS of the sender's IPs: set up")
     return rdns["result"]["results"]
 

@@ -18,12 +18,14 @@ from ansible_collections.mailops.sendgrid.plugins.action.sendgrid_sender_inputs 
 ROLE = Path(__file__).resolve().parents[4] / "roles" / "sender_setup"
 OPTIONS = load_options(str(ROLE))
 DEFAULTS = yaml.safe_load((ROLE / "defaults" / "main.yml").read_text(encoding="utf-8"))
-OUTPUTS = yaml.safe_load((ROLE / "vars" / "main.yml").read_text(encoding="utf-8"))["__sender_setup_outputs"]
+# The role's results, as its first task lists them.
+OUTPUTS = yaml.safe_load((ROLE / "tasks" / "main.yml").read_text(encoding="utf-8"))[0]["mailops.sendgrid.sendgrid_sender_inputs"]["outputs"]
 
 
 def run(**variables):
     """The role's defaults under the host's variables, as the task sees them (sender_setup_fleet's default is a template)."""
-    seen = dict(DEFAULTS, sender_setup_fleet=True, inventory_hostname="shop", **variables)
+    seen = dict(DEFAULTS, sender_setup_fleet=True, inventory_hostname="shop")
+    seen.update(variables)
     return check(OPTIONS, OUTPUTS, "shop", seen, lambda value: value, call="task-1")
 
 
@@ -59,10 +61,14 @@ def test_the_sender_of_a_minimal_host_is_what_sendgrid_senders_takes():
         "purge_pool_ips": False, "reverse_dns": True, "reverse_dns_domain": None, "reverse_dns_subdomain": "email", "link_branding": True,
         "link_subdomain": None, "automatic_security": True, "custom_spf": False, "custom_dkim_selector": None, "default": None,
         "link_default": None, "region": "global", "subusers": [], "purge_subusers": False, "replace": False, "on_behalf_of": None,
-        "summary_facts": {"dmarc_value": "", "dns_email": ""},
+        "summary_facts": {"dmarc_value": "", "dns_email": ""}, "extra_dns_records": [],
     }
     # dns_mode none (the default): nothing after the SendGrid objects but validation, and that only while not valid.
     assert result["after_steps"] == ["validate.yml"] and result["after_steps_when_valid"] == []
+    # The files the role's second task includes: the fleet run, then those steps; its report shows the summary once
+    # the sender is valid (validation, its only step, is then skipped).
+    assert result["path_steps"] == ["fleet.yml", "fleet_after.yml"]
+    assert (result["show_result"], result["show_result_if_valid"]) == (False, True)
     assert result["dmarc_records"] == [] and result["zone"] == {"domain": "shop.example.com", "ttl": 3600}
 
 
@@ -73,6 +79,8 @@ def test_strings_from_the_command_line_become_the_types_of_the_specification():
     assert (result["sender"]["automatic_security"], result["sender"]["custom_spf"], result["sender"]["subusers"]) == (False, True, ["a", "b"])
     assert result["dmarc_value"] == "v=DMARC1; p=none; pct=50; rua=mailto:dmarc@example.com"
     assert result["dmarc_records"] == [{"name": "_dmarc.cli.example.com", "type": "TXT", "value": result["dmarc_value"]}]
+    # The fleet run gives them back with the sender's records (sendgrid_senders' extra_dns_records).
+    assert result["sender"]["extra_dns_records"] == result["dmarc_records"]
     assert result["after_steps"][0] == "records_files.yml"
 
 
@@ -134,3 +142,22 @@ def test_the_steps_after_the_objects_follow_the_roles_order():
     merged = run(sender_setup_domain="s.example.com", sender_setup_zone_file="/tmp/z.zone", sender_setup_validate=False, sender_setup_dns_mode="tasks",
                  sender_setup_dns_tasks_file="p.yml", sender_setup_dns_read_server="127.0.0.1")
     assert merged["after_steps"] == ["publish_tasks.yml", "dns_check.yml"]
+
+
+@pytest.mark.parametrize("more, path_steps, show", [
+    # Nothing after the SendGrid objects: no include of what follows, and the report shows the summary.
+    ({"sender_setup_validate": False}, ["fleet.yml"], (True, False)),
+    # A publisher: what follows always runs and ends with the summary.
+    ({"sender_setup_dns_mode": "tasks", "sender_setup_dns_tasks_file": "/x.yml"}, ["fleet.yml", "fleet_after.yml"], (False, False)),
+    # IPs to buy come first; the per-host path has its own file.
+    ({"sender_setup_ip_count": 2, "sender_setup_on_behalf_of": "shop-sub", "sender_setup_validate": False}, ["dedicated_ips.yml", "fleet.yml"],
+     (True, False)),
+    ({"sender_setup_fleet": False}, ["per_host.yml"], (False, True)),
+    ({"sender_setup_fleet": False, "sender_setup_assign_ips": True, "sender_setup_on_behalf_of": "shop-sub"}, ["dedicated_ips.yml", "per_host.yml"],
+     (False, True)),
+])
+def test_the_files_the_role_includes_and_whether_the_fleet_report_shows_the_summary(more, path_steps, show):
+    result = run(sender_setup_domain="shop.example.com", sender_setup_ips="192.0.2.10", **more)
+    assert "failed" not in result, result
+    assert result["path_steps"] == path_steps
+    assert (result["show_result"], result["show_result_if_valid"]) == show

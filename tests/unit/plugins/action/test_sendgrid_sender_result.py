@@ -10,7 +10,7 @@ import pytest
 
 from ansible.errors import AnsibleActionFail
 
-from ansible_collections.mailops.sendgrid.plugins.action.sendgrid_sender_result import hand_over, shown_lines
+from ansible_collections.mailops.sendgrid.plugins.action.sendgrid_sender_result import hand_over, lines_to_show, shown_lines
 
 RDNS = {"changed": True, "reverse_dns": {"rdns": "o1.email.shop.example.com"}, "dns_records": [{"name": "o1", "type": "A", "value": "192.0.2.10"}],
         "diff": {"before": {}, "after": {"ip": "192.0.2.10"}}}
@@ -57,3 +57,22 @@ def test_the_summary_and_the_records_are_shown_as_debug_shows_its_msg():
     assert shown_lines(["a line"], {"domain": "x", "ttl": 1}, []) == ["a line"]
     failed = hand_over({"domain": {"failed": True, "msg": "boom"}}, show=["a line"])
     assert failed["msg"] == "boom" and "_ansible_verbose_always" not in failed
+
+
+def test_without_summary_and_records_the_result_s_own_are_shown():
+    # The module's EXAMPLES show a sender with show alone: its summary and records are the sendgrid_senders entry's.
+    entry = {"domain": DOMAIN, "summary": ["Domain auth     em.shop.example.com: unchanged, valid"], "dns_records": DOMAIN["dns_records"], "valid": True}
+    lines = lines_to_show({"result": entry, "show": True, "show_if_valid": False, "summary": None, "zone": {"domain": "shop.example.com", "ttl": 300},
+                           "records": None})
+    assert lines[0] == entry["summary"][0] and lines[-1] == "em. 300 IN CNAME u1.wl.sendgrid.net."
+    # Given ones win (the role passes the records with its DMARC record).
+    assert lines_to_show({"result": entry, "show": True, "show_if_valid": False, "summary": ["mine"], "zone": {}, "records": []}) == ["mine"]
+
+
+def test_show_if_valid_shows_only_a_sender_whose_objects_are_all_valid():
+    # The role: a sender whose only step after its SendGrid objects is validation shows its summary here once valid.
+    args = {"show": False, "show_if_valid": True, "summary": ["line"], "zone": {}, "records": []}
+    assert lines_to_show(dict(args, result={"domain": DOMAIN, "valid": True})) == ["line"]
+    assert lines_to_show(dict(args, result={"domain": DOMAIN, "valid": False})) is None
+    assert lines_to_show(dict(args, result={"domain": DOMAIN})) is None
+    assert lines_to_show(dict(args, show_if_valid=False, result={"domain": DOMAIN, "valid": True})) is None

@@ -46,11 +46,15 @@ def test_two_senders_with_nothing_to_do_read_each_list_once(run):
 
 def test_each_sender_has_its_records_its_validity_and_its_summary_lines(run):
     # What the role's fleet path sets per host as plain references (no template compiled for each host).
-    senders = [dict(SENDERS[0], summary_facts={"dmarc_value": "v=DMARC1; p=none", "dns_email": ""}), SENDERS[1]]
+    dmarc = {"name": "_dmarc.shop.example.com", "type": "TXT", "value": "v=DMARC1; p=none"}
+    senders = [dict(SENDERS[0], summary_facts={"dmarc_value": "v=DMARC1; p=none", "dns_email": ""}, extra_dns_records=[dmarc]), SENDERS[1]]
     result = run(module, {"senders": senders}, account(valid=False))
     shop = result["senders"]["shop"]
     assert shop["valid"] is False
-    assert shop["dns_records"] == (shop["reverse_dns"]["192.0.2.10"]["dns_records"] + shop["domain"]["dns_records"] + shop["link"]["dns_records"])
+    # The objects' records in the role's order, then the records the sender adds (the role's DMARC record).
+    assert shop["dns_records"] == (shop["reverse_dns"]["192.0.2.10"]["dns_records"] + shop["domain"]["dns_records"] + shop["link"]["dns_records"]
+                                   + [dmarc])
+    assert result["senders"]["news"]["dns_records"][-1]["name"] != "_dmarc.news.example.com"
     assert [record["name"] for record in shop["dns_records"]][0] == "o1.email.shop.example.com"
     assert shop["summary"][0] == "IP pool         shop [192.0.2.10]: unchanged"
     assert shop["summary"][-1] == "DMARC           _dmarc.shop.example.com: v=DMARC1; p=none"
