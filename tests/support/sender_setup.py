@@ -76,9 +76,10 @@ def facts_set(entry):
     result = entry["result"]
     if result.get("ansible_facts"):
         yield entry["host"], result["ansible_facts"]
+    for_each_sender = entry["task"].split(" : ", 1)[-1] == FLEET_RESULTS
     for item in result.get("results") or []:
         if isinstance(item, dict) and item.get("ansible_facts"):
-            yield item["item"]["key"], item["ansible_facts"]
+            yield item["item"]["key"] if for_each_sender else entry["host"], item["ansible_facts"]
 
 
 def last_fact(run, name, host=None):
