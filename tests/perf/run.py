@@ -621,7 +621,9 @@ def section_fleet(sim, ctx) -> str:
                 continue
             base = one.get(label, {}).get("setup", {}).get("seconds")
             setup, audit = runs["setup"], runs["audit"]
-            rows.append(["%d" % senders, label, "%d / %d" % (setup["reads"], setup["writes"]), "%.1f s" % setup["seconds"],
+            spread = setup.get("all_seconds") or [setup["seconds"]]
+            rows.append(["%d" % senders, label, "%d / %d" % (setup["reads"], setup["writes"]),
+                         "%.1f s (%.1f-%.1f)" % (setup["seconds"], min(spread), max(spread)),
                          "%.1fx" % (setup["seconds"] / base) if base else "", "%d / %d" % (audit["reads"], audit["writes"]), "%.1f s" % audit["seconds"]])
     first = results["first_time"]
     lines = [
@@ -632,8 +634,11 @@ def section_fleet(sim, ctx) -> str:
         "no validation. \"per-host\": `sender_setup_fleet: false`, each host "
         "calling the modules; \"fleet\": the bundled playbooks' default, one `sendgrid_senders` run for all hosts, then a few "
         "light tasks per host. The senders were set "
-        "up before each size; the per-host path is measured up to %d senders." % (
-            time.strftime("%Y-%m-%d %H:%M"), git("rev-parse", "--short", "HEAD") or "unknown", fleet.FORKS, fleet.PER_HOST_MAX),
+        "up before each size; the per-host path is measured up to %d senders. The no-change setup ran %d times: its wall "
+        "time is the median run's (the fastest and slowest in brackets), and \"vs 1 sender\" compares medians; the audit ran "
+        "once." % (
+            time.strftime("%Y-%m-%d %H:%M"), git("rev-parse", "--short", "HEAD") or "unknown", fleet.FORKS, fleet.PER_HOST_MAX,
+            fleet.SETUP_RUNS),
         "",
         table(["senders", "path", "no-change setup: reads / writes", "wall time", "vs 1 sender", "audit: reads / writes", "audit wall time"], rows),
         "",
