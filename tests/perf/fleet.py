@@ -143,10 +143,13 @@ def task_times(trace: list) -> list:
 
 
 def floor_tasks(tasks: list) -> list:
-    """The same tasks, each an ``ansible.builtin.debug`` over the same hosts (a task that ran on one host runs once)."""
+    """The same tasks, each an ``ansible.builtin.debug`` over the same hosts (a task that ran on one host runs once) and
+    the same loop items (the role's loop over every sender, run once, loops as often)."""
     plays = []
     for number, (name, hosts, _seconds, entry) in enumerate(tasks, 1):
-        task = {"name": name, "ansible.builtin.debug": {"msg": "task %d" % number}}
+        task = {"name": name, "ansible.builtin.debug": {"msg": "task %d" % number + (" item {{ item }}" if entry.get("items") is not None else "")}}
+        if entry.get("items") is not None:
+            task["loop"] = list(range(entry["items"]))
         if hosts == 1:
             task["run_once"] = True
         if entry["status"] == "skipped":

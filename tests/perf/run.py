@@ -662,17 +662,22 @@ def _fleet_findings(results) -> list:
         if not run or not one:
             continue
         requests = run["reads"] + run["writes"]
-        bound = 3 * one["seconds"] if seconds_max is None else seconds_max
-        met = requests <= requests_max and run["seconds"] <= bound
-        against = ""
-        if seconds_max is None and one_per_host:
-            # The issue's "1 sender" was the per-host path's run; both readings of the target, side by side.
-            against = "; against 3x the per-host 1-sender run (%.1f s) %s" % (
-                3 * one_per_host["seconds"], "met" if run["seconds"] <= 3 * one_per_host["seconds"] else "missed")
-        findings.append("**%d senders, no change, fleet: %d requests and %.1f s** (target: at most %d requests and %s) - %s%s." % (
-            senders, requests, run["seconds"], requests_max,
-            "3x the fleet 1-sender run, %.1f s" % bound if seconds_max is None else "under %.0f s" % seconds_max, "met" if met else "**missed**",
-            against))
+        if seconds_max is not None:
+            met = requests <= requests_max and run["seconds"] <= seconds_max
+            findings.append("**%d senders, no change, fleet: %d requests and %.1f s** (target: at most %d requests and under %.0f s) - %s." % (
+                senders, requests, run["seconds"], requests_max, seconds_max, "met" if met else "**missed**"))
+            continue
+        # "3x the wall time of a 1-sender run": the issue measured its 1-sender run on the per-host path (the only one
+        # then); the fleet path's own 1-sender run is reported beside it.
+        verdicts = []
+        for label, base in (("the per-host path's 1-sender run (the issue's baseline, ", one_per_host), ("the fleet path's own 1-sender run (", one)):
+            if base:
+                bound = 3 * base["seconds"]
+                verdicts.append("against %s%.1f s, 3x = %.1f s): %s (%.1fx)" % (
+                    label, base["seconds"], bound, "met" if requests <= requests_max and run["seconds"] <= bound else "**missed**",
+                    run["seconds"] / base["seconds"]))
+        findings.append("**%d senders, no change, fleet: %d requests and %.1f s** (target: at most %d requests and 3x the wall "
+                        "time of a 1-sender run) - %s." % (senders, requests, run["seconds"], requests_max, "; ".join(verdicts)))
     return findings
 
 
@@ -698,7 +703,7 @@ def section_fleet_profile(sim, ctx) -> str:
         "Measured %s on commit `%s`; %d forks. A no-change run of `playbooks/sender_setup.yml` (the fleet path) over the %d "
         "senders of part 5's inventory, traced task by task (`tests/perf/callback_plugins/perf_trace.py`; a task lasts from its "
         "start until its last host answered), then the same task list with every task an `ansible.builtin.debug` over the same "
-        "hosts (a task that ran once runs once): what Ansible itself costs for these tasks." % (
+        "hosts (a task that ran once runs once) and the same loop items: what Ansible itself costs for these tasks." % (
             time.strftime("%Y-%m-%d %H:%M"), git("rev-parse", "--short", "HEAD") or "unknown", fleet.FORKS, result["senders"]),
         "",
         table(["task", "hosts", "wall time", "as debug"], rows),
