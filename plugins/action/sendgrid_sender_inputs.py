@@ -181,13 +181,25 @@ def after_steps(v):
     return steps
 
 
+def buys_or_assigns_ips(v):
+    """Whether the sender's IPs are bought or assigned to its subuser before its objects are set up."""
+    return v["ip_count"] > 0 or bool(v["assign_ips"])
+
+
+def takes_fleet_path(v):
+    """The fleet path, unless the sender's IPs are bought or assigned first: that step is per host, and the role's one
+    include cannot put a file before the fleet run for some hosts only (Ansible merges the files of an include loop over
+    the hosts by their first appearance, so it would run after the run)."""
+    return bool(v["fleet"]) and not buys_or_assigns_ips(v)
+
+
 def path_steps(v, steps):
-    """The role's task files for the sender's path, in order: the dedicated IPs when asked for, then the fleet run and
-    (when any step follows the SendGrid objects) those steps, or the per-host path."""
-    first = ["dedicated_ips.yml"] if v["ip_count"] > 0 or v["assign_ips"] else []
-    if not v["fleet"]:
-        return first + ["per_host.yml"]
-    return first + ["fleet.yml"] + (["fleet_after.yml"] if steps else [])
+    """The files the role's one include brings in, in order: the fleet run and, when any step follows the SendGrid
+    objects, those steps; or the per-host path (which starts with the dedicated IPs when asked for). Every list starts
+    with fleet.yml or is per_host.yml alone, so hosts with different lists still run their files in order."""
+    if not takes_fleet_path(v):
+        return ["per_host.yml"]
+    return ["fleet.yml"] + (["fleet_after.yml"] if steps else [])
 
 
 def derived(host, v):
@@ -200,7 +212,8 @@ def derived(host, v):
     steps = after_steps(v)
     when_valid = [step for step in steps if step != "validate.yml"]
     return {
-        "fleet": bool(v["fleet"]),
+        "fleet": takes_fleet_path(v),
+        "dedicated_ips": buys_or_assigns_ips(v),
         "sender": sender,
         "after_steps": steps,
         # The same once every object of the sender is valid (the fleet run says so for each sender).

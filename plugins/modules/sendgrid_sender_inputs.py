@@ -50,22 +50,27 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Check the role's variables of this host (a task of the role)
+# The first task of the sender_setup role (tasks/main.yml); outside a role, give role_path.
+- name: Check the role's variables of this host
   mailops.sendgrid.sendgrid_sender_inputs:
-  register: checked
-
-- name: The same from outside the role
-  mailops.sendgrid.sendgrid_sender_inputs:
-    role_path: "{{ playbook_dir }}/roles/sender_setup"
+    # Variables with the role's prefix that the role sets itself (not typos).
+    outputs: [sender_setup_domain_result, sender_setup_summary]
   register: checked
 """
 
 RETURN = r"""
 fleet:
-  description: Whether the host takes the fleet path (C(sender_setup_fleet)).
+  description:
+    - Whether the host takes the fleet path - C(sender_setup_fleet), unless the sender's IPs are bought or assigned to
+      its subuser first (RV(dedicated_ips)), which takes the per-host path.
   returned: success
   type: bool
   sample: true
+dedicated_ips:
+  description: Whether the sender's IPs are bought (C(sender_setup_ip_count)) or assigned to its subuser (C(sender_setup_assign_ips)) first.
+  returned: success
+  type: bool
+  sample: false
 call:
   description: This task's identity, the same for every host of one call of the role; the fleet run takes the hosts of its own call.
   returned: success
@@ -98,8 +103,8 @@ after_steps_when_valid:
   sample: [records_files.yml, publish_nsupdate.yml, dns_check.yml]
 path_steps:
   description:
-    - The role's task files the role's second task includes, in order - C(dedicated_ips.yml) when IPs are bought or
-      assigned, then C(fleet.yml) and, when RV(after_steps) has any, C(fleet_after.yml); or C(per_host.yml).
+    - The role's task files the role's second task includes, in order - C(fleet.yml) and, when RV(after_steps) has
+      any, C(fleet_after.yml); or C(per_host.yml) alone (which starts with the dedicated IPs when asked for).
   returned: success
   type: list
   elements: str

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 import threading
 from pathlib import Path
 
 import pytest
 
 from tests.support.collection import collections_path
-from tests.support.sender_setup import AUDIT, PUBLISHER, SETUP, facts_set, last_fact
+from tests.support.sender_setup import AUDIT, PUBLISHER, SETUP
 
 SENDERS = {"shop": "192.0.2.60", "news": "192.0.2.61", "blog": "192.0.2.62"}
 
@@ -48,6 +49,7 @@ FLEET_HOST_TASKS = [
 ]
 FLEET_ONCE_TASKS = ["The SendGrid objects of every sender of the play, one snapshot per account",
                     "Each sender's results, named as the per-host steps register them"]
+AFTER_STEPS = "What follows the SendGrid objects (publishing, checks, validation) and then the summary, the steps this sender has"
 
 
 def api(simulator):
@@ -78,18 +80,17 @@ def test_the_fleet_sets_up_every_sender_and_its_rerun_reads_each_account_once(si
     summary = [r for r in second.results if r["task"].endswith("Summary of the sender and the DNS records to publish")]
     assert len(summary) == 3
 
-    # Nothing after the SendGrid objects (no publisher, no validation): each host runs the fleet path's three light
-    # tasks and no more (every task is paid by every host of a large play), and shows its summary and records in the
-    # task that reports its changes.
-    third = playbook(SETUP, args=args + ["-e", "sender_setup_dns_mode=none", "-e", "sender_setup_zone_file=", "-e", "sender_setup_validate=false"])
+    # Nothing to publish, every object valid, validation on (the default): each host runs the fleet path's light tasks
+    # and no more (every task is paid by every host of a large play): its check, its include, its report, and the
+    # include of the steps after the SendGrid objects, which has nothing to do; the report shows the summary and records.
+    third = playbook(SETUP, args=args + ["-e", "sender_setup_dns_mode=none", "-e", "sender_setup_zone_file="])
     assert third.rc == 0 and third.changed == [], third.changed
     once = [r for r in third.results if r["task"].split(" : ")[-1] in FLEET_ONCE_TASKS]
     assert [r["task"].split(" : ")[-1] for r in once] == FLEET_ONCE_TASKS
     for host in SENDERS:
         tasks = [r["task"].split(" : ")[-1] for r in third.results if r["host"] == host and r not in once]
-        assert tasks == FLEET_HOST_TASKS, (host, tasks)
-    # The results task set each host's own results.
-    assert sorted(host for host, _facts in facts_set(once[1])) == sorted(SENDERS)
+        assert tasks == FLEET_HOST_TASKS + [AFTER_STEPS], (host, tasks)
+        assert [r["status"] for r in third.results if r["host"] == host and r["task"].endswith(AFTER_STEPS)] == ["skipped"]
     shown = [r["result"] for r in third.results if r["host"] == "news" and r["task"].endswith("This sender's SendGrid objects")]
     assert shown[0]["msg"][0] == "IP pool         pool-news [192.0.2.61]: unchanged"
     # SendGrid numbers the reverse DNS names (o1, o2, ...) within the account.
@@ -97,8 +98,101 @@ def test_the_fleet_sets_up_every_sender_and_its_rerun_reads_each_account_once(si
     assert shown[0]["msg"][2:4] == ["Domain auth     em.news.fleet.example.net: unchanged, valid",
                                     "Link branding   links.news.fleet.example.net: unchanged, valid"]
     assert shown[0]["msg"][4:6] == ["", "; DNS records for SendGrid sender news.fleet.example.net, written by mailops.sendgrid.sender_setup."]
-    assert last_fact(third, "sender_setup_summary", host="news") == shown[0]["msg"][:4]
-    assert last_fact(third, "sender_setup_domain_result", host="news")["domain"]["domain"] == "news.fleet.example.net"
+    # Once, not again at the end.
+    assert not [r for r in third.results if r["task"].endswith("Summary of the sender and the DNS records to publish")]
+
+    # Without validation, three tasks a host.
+    fourth = playbook(SETUP, args=args + ["-e", "sender_setup_dns_mode=none", "-e", "sender_setup_zone_file=", "-e", "sender_setup_validate=false"])
+    assert fourth.rc == 0 and fourth.changed == [], fourth.changed
+    once = [r for r in fourth.results if r["task"].split(" : ")[-1] in FLEET_ONCE_TASKS]
+    for host in SENDERS:
+        assert [r["task"].split(" : ")[-1] for r in fourth.results if r["host"] == host and r not in once] == FLEET_HOST_TASKS
+
+
+def test_each_host_reads_its_own_results_after_the_role(simulator, playbook, tmp_path):
+    # The results task runs once and sets every host's facts (delegate_facts): what a later task of the play reads.
+    simulator.add_subusers("blog-sub")
+    simulator.add_ips(list(SENDERS.values()))
+    simulator.add_ips([SENDERS["blog"]], subusers=["blog-sub"])
+    args = inventory(tmp_path)
+    play = tmp_path / "after_the_role.yml"
+    play.write_text(textwrap.dedent("""\
+        - hosts: senders
+          gather_facts: false
+          tasks:
+            - name: Set up the sender
+              ansible.builtin.import_role:
+                name: mailops.sendgrid.sender_setup
+            - name: What the play reads after the role
+              ansible.builtin.debug:
+                msg:
+                  - "{{ sender_setup_domain_result.domain.domain }}"
+                  - "{{ sender_setup_link_result.link.domain }}"
+                  - "{{ sender_setup_reverse_dns_results.keys() | list }}"
+                  - "{{ sender_setup_summary }}"
+                  - "{{ sender_setup_dns_records | map(attribute='name') | list }}"
+        """))
+    run = playbook(play, args=args + ["-e", "sender_setup_dmarc=true"])
+    assert run.rc == 0, run.stdout[-3000:]
+    read = {r["host"]: r["result"]["msg"] for r in run.results if r["task"] == "What the play reads after the role"}
+    assert sorted(read) == sorted(SENDERS)
+    for host, ip in SENDERS.items():
+        domain = "%s.fleet.example.net" % host
+        assert read[host][:3] == [domain, domain, [ip]], (host, read[host])
+        assert [line for line in read[host][3] if line.startswith("Domain auth     ")] == ["Domain auth     em.%s: changed, valid" % domain]
+        # Its own records, the DMARC record last.
+        assert read[host][4][-1] == "_dmarc." + domain and all(name.endswith(domain) or name.endswith(".in-addr.arpa") for name in read[host][4])
+
+
+@pytest.mark.parametrize("fleet", [True, False], ids=["fleet", "per-host"])
+def test_senders_with_different_steps_each_run_theirs_in_order(simulator, playbook, tmp_path, fleet):
+    # The first host has nothing to publish, the others publish and then validate. Ansible merges the files that one
+    # include loop includes by their first appearance over the hosts: a host whose list starts with a file that an
+    # earlier host does not include would run it after the files the earlier host includes (validation before
+    # publishing, then a failed validation).
+    simulator.add_subusers("blog-sub")
+    simulator.add_ips(list(SENDERS.values()))
+    simulator.add_ips([SENDERS["blog"]], subusers=["blog-sub"])
+    args = inventory(tmp_path)
+    inventory_file = tmp_path / "fleet.json"
+    hosts = json.loads(inventory_file.read_text())
+    hosts["senders"]["hosts"]["shop"].update(sender_setup_dns_mode="none", sender_setup_zone_file="")
+    hosts["senders"]["vars"]["sender_setup_fleet"] = fleet
+    inventory_file.write_text(json.dumps(hosts))
+    # One fork: the hosts' include results are read in inventory order, the first host's first.
+    run = playbook(SETUP, args=args + ["-f", "1"])
+    assert run.rc == 0, run.stdout[-3000:]
+    for host in ("news", "blog"):
+        tasks = [r["task"].split(" : ")[-1] for r in run.results if r["host"] == host]
+        published = tasks.index("Publish the records with the task file of sender_setup_dns_tasks_file")
+        assert published < tasks.index("Validate domain authentication") < tasks.index("Summary of the sender and the DNS records to publish"), tasks
+    assert all(d["valid"] for d in simulator.state()["domains"] if not d["domain"].startswith("shop."))
+
+
+def test_a_sender_that_buys_its_ips_has_them_before_its_objects_are_set_up(simulator, playbook, tmp_path):
+    # A fleet play where the first host buys nothing: the sender that buys its IPs must have them before its pool and
+    # reverse DNS are set up (it takes the per-host path; in the fleet run's include it ran after the run).
+    simulator.add_subusers("blog-sub", "acme-sub")
+    simulator.add_ips(list(SENDERS.values()))
+    simulator.add_ips([SENDERS["blog"]], subusers=["blog-sub"])
+    args = inventory(tmp_path)
+    inventory_file = tmp_path / "fleet.json"
+    hosts = json.loads(inventory_file.read_text())
+    hosts["senders"]["hosts"]["acme"] = {
+        "sender_setup_domain": "acme.fleet.example.net", "sender_setup_ips": [], "sender_setup_ip_pool": "pool-acme",
+        "sender_setup_on_behalf_of": "acme-sub", "sender_setup_ip_count": 1, "sender_setup_allow_purchase": True,
+        "sender_setup_link_branding": False, "sender_setup_zone_file": "",
+    }
+    inventory_file.write_text(json.dumps(hosts))
+    run = playbook(SETUP, args=args + ["-f", "1"])
+    assert run.rc == 0, run.stdout[-3000:]
+    bought = [ip["ip"] for ip in simulator.state()["ips"] if "acme-sub" in ip["subusers"]]
+    assert len(bought) == 1
+    state = simulator.state()
+    assert [p["ips"] for p in state["pools"] if p["name"] == "pool-acme"] == [bought]
+    assert [r["ip"] for r in state["reverse_dns"] if r["rdns"].endswith(".acme.fleet.example.net")] == bought
+    # The others were still set up in one run.
+    assert len([r for r in run.results if r["task"].endswith("The SendGrid objects of every sender of the play, one snapshot per account")]) == 1
 
 
 def test_a_failing_sender_fails_its_host_only(simulator, playbook, tmp_path):

@@ -149,15 +149,15 @@ def test_the_steps_after_the_objects_follow_the_roles_order():
     ({"sender_setup_validate": False}, ["fleet.yml"], (True, False)),
     # A publisher: what follows always runs and ends with the summary.
     ({"sender_setup_dns_mode": "tasks", "sender_setup_dns_tasks_file": "/x.yml"}, ["fleet.yml", "fleet_after.yml"], (False, False)),
-    # IPs to buy come first; the per-host path has its own file.
-    ({"sender_setup_ip_count": 2, "sender_setup_on_behalf_of": "shop-sub", "sender_setup_validate": False}, ["dedicated_ips.yml", "fleet.yml"],
-     (True, False)),
+    # The per-host path; a sender whose IPs are bought or assigned first takes it too (per_host.yml starts with them).
     ({"sender_setup_fleet": False}, ["per_host.yml"], (False, True)),
-    ({"sender_setup_fleet": False, "sender_setup_assign_ips": True, "sender_setup_on_behalf_of": "shop-sub"}, ["dedicated_ips.yml", "per_host.yml"],
-     (False, True)),
+    ({"sender_setup_ip_count": 2, "sender_setup_on_behalf_of": "shop-sub", "sender_setup_validate": False}, ["per_host.yml"], (True, False)),
+    ({"sender_setup_assign_ips": True, "sender_setup_on_behalf_of": "shop-sub"}, ["per_host.yml"], (False, True)),
 ])
 def test_the_files_the_role_includes_and_whether_the_fleet_report_shows_the_summary(more, path_steps, show):
     result = run(sender_setup_domain="shop.example.com", sender_setup_ips="192.0.2.10", **more)
     assert "failed" not in result, result
     assert result["path_steps"] == path_steps
+    assert result["fleet"] is (path_steps[0] == "fleet.yml")
+    assert result["dedicated_ips"] is ("sender_setup_ip_count" in more or "sender_setup_assign_ips" in more)
     assert (result["show_result"], result["show_result_if_valid"]) == show
