@@ -99,7 +99,7 @@ def measure(sim, sizes, workdir: Path, log) -> dict:
                 continue
             label = "fleet" if fleet else "per-host"
             log("fleet: %d senders, no change and audit, %s" % (senders, label))
-            setup = median_run([run(sim, "sender_setup.yml", senders, workdir, fleet) for _ in range(SETUP_RUNS)])
+            setup = median_run([run(sim, "sender_setup.yml", senders, workdir, fleet) for _repeat in range(SETUP_RUNS)])
             row[label] = {"setup": setup, "audit": run(sim, "audit.yml", senders, workdir, fleet)}
         results["sizes"][senders] = row
     return results
