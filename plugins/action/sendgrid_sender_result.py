@@ -50,8 +50,9 @@ def lines_to_show(args):
     """The lines the task shows (``None``: none): with ``show``, or with ``show_if_valid`` once every object of the
     sender is valid; the summary and records given, else the result's own."""
     result = args["result"]
-    valid = isinstance(result, dict) and result.get("valid") is True
-    if not (args["show"] or (args["show_if_valid"] and valid)):
+    if not isinstance(result, dict):
+        return None  # hand_over refuses it
+    if not (args["show"] or (args["show_if_valid"] and result.get("valid") is True)):
         return None
     summary = args["summary"] if args["summary"] is not None else result.get("summary") or []
     records = args["records"] if args["records"] is not None else result.get("dns_records") or []

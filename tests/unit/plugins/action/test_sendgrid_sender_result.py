@@ -76,3 +76,11 @@ def test_show_if_valid_shows_only_a_sender_whose_objects_are_all_valid():
     assert lines_to_show(dict(args, result={"domain": DOMAIN, "valid": False})) is None
     assert lines_to_show(dict(args, result={"domain": DOMAIN})) is None
     assert lines_to_show(dict(args, show_if_valid=False, result={"domain": DOMAIN, "valid": True})) is None
+
+
+def test_a_result_that_is_not_a_senders_entry_shows_nothing_and_is_refused_as_such():
+    # With show, the refusal is hand_over's message, not an error of reading the lines to show.
+    args = {"result": ["shop"], "show": True, "show_if_valid": False, "summary": None, "zone": {}, "records": None}
+    assert lines_to_show(args) is None
+    with pytest.raises(AnsibleActionFail, match="one sender's entry"):
+        hand_over(args["result"], lines_to_show(args))
